@@ -1,0 +1,102 @@
+package io.switchboard.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.protocol.engine.EngineCodec;
+import io.switchboard.protocol.engine.EnginePacket;
+import io.switchboard.protocol.socketio.EncodedPacket;
+import io.switchboard.protocol.socketio.SioPacket;
+import io.switchboard.protocol.socketio.SioParser;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The codec cost of one signaling message: an {@code offer} event with a ~2 KB SDP, Engine.IO
+ * framing included (WebSocket text frame {@code 42[...]}, or a long-polling body).
+ *
+ * <p>Run: {@code ./mvnw -q -B package -pl modules/bench -am -DskipTests && java -jar
+ * modules/bench/target/benchmarks.jar CodecBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CodecBenchmark {
+  private String frame;
+  private String pollingBody;
+  private SioPacket packet;
+  private SioParser.Decoder decoder;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    frame = SignalingSamples.offerFrame();
+    pollingBody = frame;
+    decoder = new SioParser.Decoder(10);
+    packet = decodeFrame();
+    // The relay must put on the wire exactly what came in.
+    if (!frame.equals(encodeFrame()) || !frame.equals(relay())) {
+      throw new IllegalStateException("codec does not round-trip the sample: " + encodeFrame());
+    }
+    if (!((ArrayNode) decoder.decodeText(EngineCodec.decodeText(relayRewrite()).text()).data())
+        .get(1).get("fromUserId").textValue().equals(SignalingSamples.FROM_USER_ID)) {
+      throw new IllegalStateException("rewrite lost the sender");
+    }
+  }
+
+  /** WebSocket text frame in, Socket.IO packet out (Engine.IO decode, then Socket.IO decode + JSON parse). */
+  @Benchmark
+  public SioPacket decodeFrame() {
+    EnginePacket engine = EngineCodec.decodeText(frame);
+    return decoder.decodeText(engine.text());
+  }
+
+  /** Socket.IO packet in, WebSocket text frame out (JSON write, Socket.IO header, Engine.IO digit). */
+  @Benchmark
+  public String encodeFrame() {
+    EncodedPacket encoded = SioParser.encode(packet);
+    return EngineCodec.encodeText(EnginePacket.message(encoded.text()));
+  }
+
+  /** Receive and forward unchanged: decode then encode. */
+  @Benchmark
+  public String relay() {
+    SioPacket in = decoder.decodeText(EngineCodec.decodeText(frame).text());
+    return EngineCodec.encodeText(EnginePacket.message(SioParser.encode(in).text()));
+  }
+
+  /** Receive, swap {@code targetUserId} for {@code fromUserId} (what a signaling server does), forward. */
+  @Benchmark
+  public String relayRewrite() {
+    SioPacket in = decoder.decodeText(EngineCodec.decodeText(frame).text());
+    ObjectNode body = (ObjectNode) in.data().get(1);
+    body.remove("targetUserId");
+    body.put("fromUserId", SignalingSamples.FROM_USER_ID);
+    return EngineCodec.encodeText(EnginePacket.message(SioParser.encode(in).text()));
+  }
+
+  /** The same packet as an HTTP long-polling request body. */
+  @Benchmark
+  public SioPacket decodePolling() {
+    List<EnginePacket> packets = EngineCodec.decodePayload(pollingBody);
+    return decoder.decodeText(packets.get(0).text());
+  }
+
+  /** The same packet as an HTTP long-polling response body. */
+  @Benchmark
+  public String encodePolling() {
+    return EngineCodec.encodePayload(List.of(EnginePacket.message(SioParser.encode(packet).text())));
+  }
+}

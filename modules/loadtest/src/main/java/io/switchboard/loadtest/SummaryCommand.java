@@ -1,0 +1,199 @@
+package io.switchboard.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.loadtest.report.Report;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code summary}: the comparison table (Markdown) from the JSON reports of a {@code
+ * scripts/loadtest.sh compare} run. Reports are matched by their label, {@code <stack>-<n>n}
+ * (e.g. {@code switchboard-2n}, {@code reference-2n}), and their scenario.
+ */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+    description = "A Markdown comparison table from JSON reports labelled <stack>-<n>n (scripts/loadtest.sh compare).")
+final class SummaryCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "REPORT.json|DIR", description = "Reports, or folders holding them.")
+  List<Path> inputs;
+
+  @Option(names = "--stacks", split = ",", defaultValue = "switchboard,reference",
+      description = "The two stacks compared, first / second (default: ${DEFAULT-VALUE}).")
+  List<String> stacks;
+
+  /** label -> scenario -> report. */
+  private final Map<String, Map<String, JsonNode>> byLabel = new TreeMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> files = new ArrayList<>();
+    for (Path p : inputs) {
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.list(p)) {
+          s.filter(f -> f.toString().endsWith(".json")).sorted().forEach(files::add);
+        }
+      } else {
+        files.add(p);
+      }
+    }
+    List<JsonNode> docs = new ArrayList<>();
+    for (Path f : files) {
+      JsonNode d = Report.JSON.readTree(f.toFile());
+      if (!"switchboard-loadtest".equals(d.path("tool").asText())) {
+        continue;
+      }
+      docs.add(d);
+      byLabel.computeIfAbsent(d.path("label").asText(), k -> new TreeMap<>()).put(d.path("scenario").asText(), d);
+    }
+    if (docs.isEmpty()) {
+      System.err.println("loadtest summary: no reports found");
+      return 2;
+    }
+    print(System.out, docs);
+    return 0;
+  }
+
+  private void print(PrintStream out, List<JsonNode> docs) {
+    TreeSet<Integer> nodes = new TreeSet<>();
+    for (String label : byLabel.keySet()) {
+      int at = label.lastIndexOf('-');
+      if (at > 0 && label.endsWith("n")) {
+        try {
+          nodes.add(Integer.parseInt(label.substring(at + 1, label.length() - 1)));
+        } catch (NumberFormatException ignored) {
+          // Not a <stack>-<n>n label.
+        }
+      }
+    }
+    String a = stacks.get(0);
+    String b = stacks.size() > 1 ? stacks.get(1) : "reference";
+    out.printf(Locale.ROOT, "| measure | nodes | %s | %s | %s / %s |%n", a, b, a, b);
+    out.println("|---|---:|---:|---:|---:|");
+    for (int n : nodes) {
+      row(out, "relay: highest rate with p99 < 50 ms, no loss (msgs/s)", n, "ramp",
+          d -> d.path("results").path("maxRate"), a, b);
+      row(out, "relay: p99 at a fixed rate (ms)" + fixedRate(n, a, b), n, "relay",
+          d -> d.path("latency").path("relay").path("p99Ms"), a, b);
+      row(out, "meeting: join p99 (ms)" + meetingShape(n, a, b), n, "meeting",
+          d -> d.path("latency").path("join").path("p99Ms"), a, b);
+      row(out, "meeting: participant-list violations", n, "meeting", SummaryCommand::violations, a, b);
+      row(out, "churn: rejoin p99 (ms)", n, "churn", d -> d.path("latency").path("rejoin").path("p99Ms"), a, b);
+      row(out, "churn: participant-list violations", n, "churn", SummaryCommand::violations, a, b);
+      row(out, "idle connection: bytes each, marginal 5k -> 10k (JVM: heap after GC + native; Node: RSS after GC)", n,
+          "connect", d -> perConnection(d, 10000, true), a, b);
+      row(out, "idle connection: RSS each, marginal 5k -> 10k (bytes)", n, "connect",
+          d -> perConnection(d, 10000, false), a, b);
+      row(out, "idle connection: RSS each, from 0 to the end (bytes)", n, "connect",
+          d -> d.path("results").path("rssBytesPerConnection"), a, b);
+      row(out, "idle connections held at the end (most on one node with 1 node)", n, "connect",
+          d -> d.path("results").path("open"), a, b);
+    }
+    out.println();
+    out.println("| run | scenario | passed | load average at start / end | took (s) |");
+    out.println("|---|---|---|---|---:|");
+    for (JsonNode d : docs) {
+      out.printf(Locale.ROOT, "| %s | %s | %s | %s / %s | %s |%n", d.path("label").asText(), d.path("scenario").asText(),
+          d.path("pass").asBoolean() ? "yes" : "no: " + String.join("; ", problems(d)),
+          load(d.path("machine").path("loadAvgStart")), load(d.path("machine").path("loadAvgEnd")),
+          Report.fmt(d.path("durationS").asDouble()));
+    }
+  }
+
+  private String fixedRate(int n, String a, String b) {
+    JsonNode d = find(a, n, "relay");
+    if (d == null) {
+      d = find(b, n, "relay");
+    }
+    return d == null ? "" : ", " + Report.fmt(d.path("params").path("rate").asDouble()) + " msgs/s";
+  }
+
+  private String meetingShape(int n, String a, String b) {
+    JsonNode d = find(a, n, "meeting");
+    if (d == null) {
+      d = find(b, n, "meeting");
+    }
+    return d == null ? "" : ", " + d.path("params").path("meetings").asInt() + " x " + d.path("params").path("size").asInt()
+        + " at " + d.path("params").path("joinRate").asInt() + "/s";
+  }
+
+  private JsonNode find(String stack, int n, String scenario) {
+    Map<String, JsonNode> m = byLabel.get(stack + "-" + n + "n");
+    return m == null ? null : m.get(scenario);
+  }
+
+  private void row(PrintStream out, String name, int n, String scenario, Function<JsonNode, JsonNode> value, String a,
+      String b) {
+    JsonNode da = find(a, n, scenario);
+    JsonNode db = find(b, n, scenario);
+    if (da == null && db == null) {
+      return;
+    }
+    JsonNode va = da == null ? null : value.apply(da);
+    JsonNode vb = db == null ? null : value.apply(db);
+    String ratio = "";
+    if (va != null && vb != null && va.isNumber() && vb.isNumber() && vb.asDouble() != 0) {
+      ratio = String.format(Locale.ROOT, "%.2f", va.asDouble() / vb.asDouble());
+    }
+    out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", name, n, text(va, da), text(vb, db), ratio);
+  }
+
+  private static String text(JsonNode v, JsonNode doc) {
+    if (doc == null) {
+      return "not run";
+    }
+    if (v == null || v.isMissingNode() || v.isNull()) {
+      return "-";
+    }
+    String t = v.isNumber() ? Report.fmt(v.asDouble()) : v.asText();
+    return doc.path("pass").asBoolean() ? t : t + " (run failed)";
+  }
+
+  /**
+   * The marginal bytes per connection at the step that reached {@code target} (versus the step
+   * before): heap after GC + native when known (JVM), else RSS.
+   */
+  static JsonNode perConnection(JsonNode d, int target, boolean best) {
+    for (JsonNode s : d.path("steps")) {
+      if (s.path("target").asInt() == target) {
+        if (best && s.has("heapPlusNativeBytesPerConnectionMarginal")) {
+          return s.path("heapPlusNativeBytesPerConnectionMarginal");
+        }
+        return s.path("rssBytesPerConnectionMarginal");
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  private static JsonNode violations(JsonNode d) {
+    JsonNode r = d.path("results");
+    long n = 0;
+    for (String k : List.of("missing", "unexpected", "wrongFields", "duplicates", "selfListed", "unknownLeft")) {
+      n += r.path(k).asLong();
+    }
+    return com.fasterxml.jackson.databind.node.LongNode.valueOf(n);
+  }
+
+  private static List<String> problems(JsonNode d) {
+    List<String> p = new ArrayList<>();
+    d.path("problems").forEach(x -> p.add(x.asText().length() > 120 ? x.asText().substring(0, 117) + "..." : x.asText()));
+    return p;
+  }
+
+  private static String load(JsonNode a) {
+    List<String> p = new ArrayList<>();
+    a.forEach(x -> p.add(Report.fmt(x.asDouble())));
+    return String.join(" ", p);
+  }
+}

@@ -1,0 +1,186 @@
+package io.switchboard.loadtest.sys;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the machine and the measured processes look like: load, limits, memory (Linux /proc). */
+public final class Machine {
+  private Machine() {}
+
+  /** The open-file limit of this process, or -1 when unknown. */
+  public static long maxOpenFiles() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+      return os.getMaxFileDescriptorCount();
+    }
+    return -1;
+  }
+
+  /** Files this process holds open now, or -1. */
+  public static long openFiles() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+      return os.getOpenFileDescriptorCount();
+    }
+    return -1;
+  }
+
+  /**
+   * Refuses a run that needs more connections than this process may open files (each connection
+   * is one; the JVM itself holds some).
+   */
+  public static void checkOpenFiles(long connections) {
+    long max = maxOpenFiles();
+    long reserve = Math.max(64, openFiles() + 32);
+    if (max > 0 && connections + reserve > max) {
+      throw new IllegalArgumentException("this process may hold at most " + max + " open files (ulimit -n), and "
+          + connections + " connections need about " + (connections + reserve)
+          + ": run fewer connections (at most " + Math.max(0, max - reserve) + ") or raise the limit");
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages, or an empty array. */
+  public static double[] loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+    } catch (IOException | RuntimeException e) {
+      return new double[0];
+    }
+  }
+
+  public static String loadAverageText() {
+    double[] l = loadAverage();
+    return l.length == 3 ? String.format("%.2f %.2f %.2f", l[0], l[1], l[2]) : "?";
+  }
+
+  /** Total and available memory in kB from /proc/meminfo ({-1,-1} when unknown). */
+  public static long[] memoryKb() {
+    long total = -1;
+    long available = -1;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          total = kb(line);
+        } else if (line.startsWith("MemAvailable:")) {
+          available = kb(line);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Unknown.
+    }
+    return new long[] {total, available};
+  }
+
+  /** A field of /proc/<pid>/status in kB (VmRSS, VmHWM, ...), or -1 when the process is gone. */
+  public static long statusKb(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith(field + ":")) {
+          return kb(line);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  static long kb(String line) {
+    String[] f = line.substring(line.indexOf(':') + 1).trim().split("\\s+");
+    return Long.parseLong(f[0]);
+  }
+
+  /** The command line of a process (arguments joined by spaces), or "". */
+  public static String commandLine(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ').trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Whether a process is a JVM (its command starts with a java binary). */
+  public static boolean isJava(long pid) {
+    String cmd = commandLine(pid);
+    String first = cmd.isEmpty() ? "" : cmd.split(" ")[0];
+    return first.endsWith("java");
+  }
+
+  /**
+   * Asks a JVM for a full GC ({@code jcmd <pid> GC.run}) and returns its heap {used, committed}
+   * after it in kB ({@code GC.heap_info}), or null when jcmd is missing or fails.
+   */
+  public static long[] javaHeapAfterGcKb(long pid) {
+    if (run(List.of("jcmd", Long.toString(pid), "GC.run"), 30) == null) {
+      return null;
+    }
+    String info = run(List.of("jcmd", Long.toString(pid), "GC.heap_info"), 30);
+    return info == null ? null : parseHeapKb(info);
+  }
+
+  /**
+   * {used, committed} kB summed over the heap lines of {@code jcmd GC.heap_info} (metaspace
+   * excluded), or null.
+   */
+  public static long[] parseHeapKb(String heapInfo) {
+    long used = 0;
+    long total = 0;
+    boolean any = false;
+    for (String line : heapInfo.split("\n")) {
+      if (line.contains("Metaspace") || line.contains("class space")) {
+        continue;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(line);
+      if (m.find()) {
+        total += Long.parseLong(m.group(1));
+        used += Long.parseLong(m.group(2));
+        any = true;
+      }
+    }
+    return any ? new long[] {used, total} : null;
+  }
+
+  /** Whether a process is Node.js (its command starts with a node binary). */
+  public static boolean isNode(long pid) {
+    String cmd = commandLine(pid);
+    String first = cmd.isEmpty() ? "" : cmd.split(" ")[0];
+    return first.endsWith("node") || first.endsWith("nodejs");
+  }
+
+  /**
+   * Asks a process to collect its garbage with SIGUSR2 (the reference server runs a full GC on it
+   * when started with --expose-gc) and gives it a second; false when the signal could not be sent.
+   */
+  public static boolean signalGc(long pid) {
+    boolean sent = run(List.of("kill", "-USR2", Long.toString(pid)), 10) != null;
+    if (sent) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return sent;
+  }
+
+  private static String run(List<String> command, int timeoutSeconds) {
+    try {
+      Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return null;
+      }
+      return p.exitValue() == 0 ? new String(out) : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}

@@ -1,0 +1,297 @@
+package io.switchboard.redis;
+
+import io.switchboard.redis.RedisScripts.Script;
+import io.switchboard.signaling.ErrorCode;
+import io.switchboard.signaling.SignalingException;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisCluster;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.RequestGrouping;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The one way the stores talk to Redis: every command gets the deadline, every failure to reach
+ * Redis becomes {@code unavailable}, scripts go by EVALSHA with EVAL as the fallback, and
+ * pipelines are split by node on a cluster. Never blocks; safe from any thread.
+ */
+final class RedisCommands {
+  private static final System.Logger log = System.getLogger(RedisCommands.class.getName());
+
+  /** Commands per pipeline: well under the client's per-connection queue (2048 by default). */
+  private static final int BATCH_CHUNK = 512;
+
+  /**
+   * Error replies that mean "Redis cannot serve now", not "this command is wrong"; the client
+   * reports a connection that closed under a command as CONNECTION_CLOSED.
+   */
+  private static final List<String> TRANSIENT_REPLIES = List.of(
+      "CONNECTION_CLOSED", "LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS",
+      "NOAUTH", "WRONGPASS", "MISCONF", "OOM", "MOVED", "ASK");
+
+  private final Redis redis;
+  private final RedisCluster cluster;
+  private final long timeoutMs;
+  private final AtomicBoolean reachable = new AtomicBoolean(true);
+  private volatile String lastFailure;
+  private volatile RedisObserver observer = RedisObserver.NONE;
+
+  RedisCommands(Redis redis, boolean isCluster, long timeoutMs) {
+    this.redis = redis;
+    this.cluster = isCluster ? RedisCluster.create(redis) : null;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** An error reply that is not about availability: a bug or a misuse, reported as internal. */
+  static final class RedisReplyException extends IllegalStateException {
+    RedisReplyException(String message) {
+      super(message);
+    }
+
+    boolean is(String code) {
+      String m = getMessage();
+      return m != null && m.startsWith(code);
+    }
+  }
+
+  static SignalingException unavailable() {
+    return new SignalingException(ErrorCode.UNAVAILABLE, "Service unavailable, try again");
+  }
+
+  /** Reports every round trip from now on to {@code observer} (metrics). */
+  void observe(RedisObserver observer) {
+    this.observer = observer == null ? RedisObserver.NONE : observer;
+  }
+
+  /** Sends one command with the deadline. */
+  Future<Response> send(Request request) {
+    return send(request, String.valueOf(request.command()));
+  }
+
+  private Future<Response> send(Request request, String operation) {
+    return within(redis.send(request), operation);
+  }
+
+  /** Runs a script by its SHA; loads it with EVAL when this Redis does not know it (NOSCRIPT). */
+  Future<Response> eval(Script script, List<String> keys, List<String> args) {
+    if (keys.size() != script.keys()) {
+      throw new IllegalArgumentException(script.name() + " takes " + script.keys() + " keys, got " + keys);
+    }
+    String operation = "script:" + script.name();
+    return send(scriptRequest(Command.EVALSHA, script.sha(), keys, args), operation).recover(e -> {
+      if (e instanceof RedisReplyException r && r.is("NOSCRIPT")) {
+        return send(scriptRequest(Command.EVAL, script.source(), keys, args), operation);
+      }
+      return Future.failedFuture(e);
+    }).recover(e -> {
+      if (e instanceof RedisReplyException r) {
+        return Future.failedFuture(new RedisReplyException(script.name() + ": " + r.getMessage()));
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  Future<Response> eval(Script script, List<String> keys, String... args) {
+    return eval(script, keys, Arrays.asList(args));
+  }
+
+  private static Request scriptRequest(Command command, String shaOrSource, List<String> keys, List<String> args) {
+    Request r = Request.cmd(command).arg(shaOrSource).arg(keys.size());
+    for (String k : keys) {
+      r.arg(k);
+    }
+    for (String a : args) {
+      r.arg(a);
+    }
+    return r;
+  }
+
+  /**
+   * Pipelines independent commands (no atomicity between them) and returns their replies in
+   * order. On a cluster they are grouped by node first, one pipeline per node.
+   */
+  Future<List<Response>> batch(List<Request> requests) {
+    if (requests.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    if (cluster == null) {
+      return pipelined(requests);
+    }
+    return within(cluster.groupByNodes(requests), "group-by-node").compose(grouping -> {
+      Map<Request, Integer> at = new IdentityHashMap<>();
+      for (int i = 0; i < requests.size(); i++) {
+        at.put(requests.get(i), i);
+      }
+      Response[] out = new Response[requests.size()];
+      List<Future<?>> all = new ArrayList<>();
+      for (List<Request> group : groups(grouping)) {
+        all.add(pipelined(group).onSuccess(replies -> {
+          for (int i = 0; i < group.size(); i++) {
+            out[at.get(group.get(i))] = replies.get(i);
+          }
+        }));
+      }
+      return Future.all(all).map(v -> Arrays.asList(out));
+    });
+  }
+
+  private static List<List<Request>> groups(RequestGrouping grouping) {
+    List<List<Request>> groups = new ArrayList<>(grouping.getKeyed());
+    for (Request r : grouping.getUnkeyed()) {
+      groups.add(List.of(r));
+    }
+    return groups;
+  }
+
+  private Future<List<Response>> pipelined(List<Request> requests) {
+    if (requests.size() <= BATCH_CHUNK) {
+      return within(redis.batch(requests), "pipeline");
+    }
+    List<Future<List<Response>>> chunks = new ArrayList<>();
+    for (int from = 0; from < requests.size(); from += BATCH_CHUNK) {
+      chunks.add(within(redis.batch(requests.subList(from, Math.min(requests.size(), from + BATCH_CHUNK))), "pipeline"));
+    }
+    return Future.all(chunks).map(v -> {
+      List<Response> out = new ArrayList<>(requests.size());
+      for (Future<List<Response>> c : chunks) {
+        out.addAll(c.result());
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Runs index bookkeeping whose failure must not fail the operation it follows: the atomic
+   * change already happened, and the index stays a superset (see {@link RedisKeys}).
+   */
+  static Future<Void> bestEffort(Future<?> cleanup, String what) {
+    return cleanup.<Void>mapEmpty().recover(e -> {
+      log.log(System.Logger.Level.DEBUG, "index cleanup failed (" + what + "), left for later: " + e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Writes an index entry (see {@link RedisKeys}): its value is the time it was written. */
+  static Request indexPut(String index, String field) {
+    return Request.cmd(Command.HSET).arg(index).arg(field).arg(System.currentTimeMillis());
+  }
+
+  /** Deletes one index entry by its exact field (which names its token). */
+  static Request indexDelete(String index, String field) {
+    return Request.cmd(Command.HDEL).arg(index).arg(field);
+  }
+
+  /** Loads every script into Redis (every master of a cluster), so EVALSHA finds them. */
+  Future<Void> loadScripts(List<Script> scripts) {
+    List<Future<?>> loads = new ArrayList<>();
+    for (Script s : scripts) {
+      Request load = Request.cmd(Command.SCRIPT).arg("LOAD").arg(s.source());
+      if (cluster == null) {
+        loads.add(send(load).compose(sha -> checkSha(s, sha)));
+      } else {
+        loads.add(within(cluster.onAllMasterNodes(load), "script").compose(shas -> {
+          for (Response sha : shas) {
+            Future<Void> checked = checkSha(s, sha);
+            if (checked.failed()) {
+              return checked;
+            }
+          }
+          return Future.succeededFuture();
+        }));
+      }
+    }
+    return Future.all(loads).mapEmpty();
+  }
+
+  private static Future<Void> checkSha(Script s, Response sha) {
+    if (sha == null || !s.sha().equals(sha.toString())) {
+      return Future.failedFuture(new IllegalStateException(
+          "Redis named script " + s.name() + " " + sha + ", expected " + s.sha()));
+    }
+    return Future.succeededFuture();
+  }
+
+  Future<Void> ping() {
+    return send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  private <T> Future<T> within(Future<T> f, String operation) {
+    long start = System.nanoTime();
+    return f.timeout(timeoutMs, TimeUnit.MILLISECONDS).transform(ar -> {
+      if (ar.succeeded()) {
+        markReachable();
+        observed(operation, start, RedisObserver.Outcome.OK);
+        return Future.succeededFuture(ar.result());
+      }
+      Throwable failure = classify(ar.cause());
+      observed(operation, start, failure instanceof RedisReplyException
+          ? RedisObserver.Outcome.ERROR : RedisObserver.Outcome.UNAVAILABLE);
+      return Future.failedFuture(failure);
+    });
+  }
+
+  private void observed(String operation, long start, RedisObserver.Outcome outcome) {
+    try {
+      observer.completed(operation, System.nanoTime() - start, outcome);
+    } catch (RuntimeException e) {
+      log.log(System.Logger.Level.DEBUG, "Redis observer failed: " + e);
+    }
+  }
+
+  private Throwable classify(Throwable e) {
+    if (e instanceof SignalingException || e instanceof RedisReplyException) {
+      return e;
+    }
+    if (e instanceof Response) {
+      // An error reply: Redis answered, so it is reachable; some replies still mean "not now".
+      String message = String.valueOf(e.getMessage());
+      for (String code : TRANSIENT_REPLIES) {
+        if (message.startsWith(code)) {
+          markUnreachable(message);
+          return unavailable();
+        }
+      }
+      markReachable();
+      return new RedisReplyException(message);
+    }
+    // Refused, reset, closed, deadline passed, pool queue full: Redis cannot be used now.
+    markUnreachable(e.getClass().getSimpleName() + ": " + e.getMessage());
+    return unavailable();
+  }
+
+  private void markUnreachable(String why) {
+    lastFailure = why;
+    if (reachable.compareAndSet(true, false)) {
+      log.log(System.Logger.Level.WARNING, "Redis unavailable, requests fail with 'unavailable': " + why);
+    }
+  }
+
+  private void markReachable() {
+    if (reachable.compareAndSet(false, true)) {
+      log.log(System.Logger.Level.INFO, "Redis reachable again");
+    }
+  }
+
+  /** Why Redis was last unreachable, for error messages; empty when it never was. */
+  String lastFailure() {
+    String why = lastFailure;
+    return why == null ? "" : " (" + why + ")";
+  }
+
+  /** Whether the last command reached Redis (for readiness). */
+  boolean reachable() {
+    return reachable.get();
+  }
+
+  Future<Void> close() {
+    return redis.close();
+  }
+}
