@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisCluster;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.RequestGrouping;
 import io.vertx.redis.client.Response;
@@ -17,11 +18,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one way the stores talk to Redis: every command gets the deadline, every failure to reach
  * Redis becomes {@code unavailable}, scripts go by EVALSHA with EVAL as the fallback, and
  * pipelines are split by node on a cluster. Never blocks; safe from any thread.
+ *
+ * <p>Commands are auto-pipelined: they go out on a few long-lived connections ({@link Lane}s)
+ * without waiting for the replies of the commands before them, as node-redis does. The client's
+ * own {@code Redis.send} leases a pooled connection per command and holds it until the reply,
+ * which caps the commands in flight at the pool size (8 by default) and made every relayed
+ * message queue for a connection under load. A lane whose connection fails (closed, reset, no
+ * reply within the deadline) is dropped and reconnects on its next command.
  */
 final class RedisCommands {
   private static final System.Logger log = System.getLogger(RedisCommands.class.getName());
@@ -37,15 +46,27 @@ final class RedisCommands {
       "CONNECTION_CLOSED", "LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS",
       "NOAUTH", "WRONGPASS", "MISCONF", "OOM", "MOVED", "ASK");
 
+  /** How the client says a connection has too many commands in flight (the connection is fine). */
+  private static final String QUEUE_FULL = "waiting queue is full";
+
+  /** Pipelined connections per client (each is a pooled connection held for the client's life). */
+  static final int LANES = 2;
+
   private final Redis redis;
+  private final Lane[] lanes;
   private final RedisCluster cluster;
   private final long timeoutMs;
   private final AtomicBoolean reachable = new AtomicBoolean(true);
   private volatile String lastFailure;
   private volatile RedisObserver observer = RedisObserver.NONE;
 
-  RedisCommands(Redis redis, boolean isCluster, long timeoutMs) {
+  RedisCommands(Redis redis, boolean isCluster, long timeoutMs, int poolSize) {
     this.redis = redis;
+    // Keep one pooled connection free for what needs its own (cluster topology, script loading).
+    this.lanes = new Lane[Math.max(1, Math.min(LANES, poolSize - 1))];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = new Lane();
+    }
     this.cluster = isCluster ? RedisCluster.create(redis) : null;
     this.timeoutMs = timeoutMs;
   }
@@ -77,7 +98,51 @@ final class RedisCommands {
   }
 
   private Future<Response> send(Request request, String operation) {
-    return within(redis.send(request), operation);
+    Lane lane = lane();
+    Future<RedisConnection> connection = lane.connection();
+    return within(connection.compose(c -> c.send(request)), operation, lane, connection);
+  }
+
+  private Lane lane() {
+    // By thread: an event loop keeps to one connection, so its commands stay in order and mostly
+    // on the connection's own thread.
+    return lanes.length == 1 ? lanes[0] : lanes[(int) Math.floorMod(Thread.currentThread().getId(), (long) lanes.length)];
+  }
+
+  /**
+   * One long-lived connection that commands are pipelined on. Connects lazily, shares one
+   * connect among concurrent callers, and forgets a connection that failed so the next command
+   * gets a new one.
+   */
+  private final class Lane {
+    private final AtomicReference<Future<RedisConnection>> current = new AtomicReference<>();
+
+    Future<RedisConnection> connection() {
+      while (true) {
+        Future<RedisConnection> f = current.get();
+        if (f != null && !f.failed()) {
+          return f;
+        }
+        Future<RedisConnection> fresh = redis.connect();
+        if (current.compareAndSet(f, fresh)) {
+          return fresh;
+        }
+        // Another caller replaced it first: use theirs; close the spare once it is there.
+        fresh.onSuccess(RedisConnection::close);
+      }
+    }
+
+    /** The command on {@code used} failed without a reply from Redis: do not use it again. */
+    void failed(Future<RedisConnection> used) {
+      if (current.compareAndSet(used, null) && used.succeeded()) {
+        used.result().close();
+      }
+    }
+
+    Future<Void> close() {
+      Future<RedisConnection> f = current.getAndSet(null);
+      return f != null && f.succeeded() ? f.result().close() : Future.succeededFuture();
+    }
   }
 
   /** Runs a script by its SHA; loads it with EVAL when this Redis does not know it (NOSCRIPT). */
@@ -153,11 +218,11 @@ final class RedisCommands {
 
   private Future<List<Response>> pipelined(List<Request> requests) {
     if (requests.size() <= BATCH_CHUNK) {
-      return within(redis.batch(requests), "pipeline");
+      return batchOnLane(requests);
     }
     List<Future<List<Response>>> chunks = new ArrayList<>();
     for (int from = 0; from < requests.size(); from += BATCH_CHUNK) {
-      chunks.add(within(redis.batch(requests.subList(from, Math.min(requests.size(), from + BATCH_CHUNK))), "pipeline"));
+      chunks.add(batchOnLane(requests.subList(from, Math.min(requests.size(), from + BATCH_CHUNK))));
     }
     return Future.all(chunks).map(v -> {
       List<Response> out = new ArrayList<>(requests.size());
@@ -166,6 +231,12 @@ final class RedisCommands {
       }
       return out;
     });
+  }
+
+  private Future<List<Response>> batchOnLane(List<Request> requests) {
+    Lane lane = lane();
+    Future<RedisConnection> connection = lane.connection();
+    return within(connection.compose(c -> c.batch(requests)), "pipeline", lane, connection);
   }
 
   /**
@@ -224,12 +295,20 @@ final class RedisCommands {
   }
 
   private <T> Future<T> within(Future<T> f, String operation) {
+    return within(f, operation, null, null);
+  }
+
+  private <T> Future<T> within(Future<T> f, String operation, Lane lane, Future<RedisConnection> connection) {
     long start = System.nanoTime();
     return f.timeout(timeoutMs, TimeUnit.MILLISECONDS).transform(ar -> {
       if (ar.succeeded()) {
         markReachable();
         observed(operation, start, RedisObserver.Outcome.OK);
         return Future.succeededFuture(ar.result());
+      }
+      if (lane != null && !(ar.cause() instanceof Response) && !String.valueOf(ar.cause().getMessage()).contains(QUEUE_FULL)) {
+        // No reply (closed, reset, deadline passed): the connection is suspect, replace it.
+        lane.failed(connection);
       }
       Throwable failure = classify(ar.cause());
       observed(operation, start, failure instanceof RedisReplyException
@@ -292,6 +371,10 @@ final class RedisCommands {
   }
 
   Future<Void> close() {
-    return redis.close();
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Lane lane : lanes) {
+      closing.add(lane.close().recover(e -> Future.succeededFuture()));
+    }
+    return Future.join(closing).transform(ar -> redis.close());
   }
 }

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param prefix put before every key (see {@link RedisKeys}); must not contain braces
  * @param commandTimeout the deadline of every command: past it the operation fails
  *     {@code unavailable} (a frozen Redis keeps its TCP connections open, only this notices it)
- * @param poolSize connections per Redis node
- * @param poolWaitQueue commands that may wait for a free connection; past it they fail
+ * @param poolSize connections per Redis node (two of them carry all commands, pipelined)
+ * @param poolWaitQueue commands that may be in flight on one connection (or wait for one); past it they fail
  *     {@code unavailable} at once
  */
 public record RedisConfig(

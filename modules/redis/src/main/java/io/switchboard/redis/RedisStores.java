@@ -46,7 +46,7 @@ public final class RedisStores {
   public static Future<RedisStores> open(Vertx vertx, RedisConfig config) {
     Redis redis = Redis.createClient(vertx, options(config));
     RedisCommands commands = new RedisCommands(redis, config.type() == RedisConfig.Type.CLUSTER,
-        config.commandTimeout().toMillis());
+        config.commandTimeout().toMillis(), config.poolSize());
     return commands.send(Request.cmd(Command.INFO).arg("server"))
         .compose(info -> checkVersion(String.valueOf(info)))
         .compose(v -> commands.loadScripts(RedisScripts.ALL))
@@ -78,6 +78,8 @@ public final class RedisStores {
         .setEndpoints(new ArrayList<>(config.urls()))
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(config.poolWaitQueue())
+        // Commands in flight on one pipelined connection (see RedisCommands); past it they fail.
+        .setMaxWaitingHandlers(config.poolWaitQueue())
         // Flat replies (RESP2) whatever the server speaks: the scripts and readers expect arrays.
         .setPreferredProtocolVersion(ProtocolVersion.RESP2)
         .setNetClientOptions(new NetClientOptions()

@@ -415,8 +415,12 @@ public final class CallHandlers {
     Relay r = Relay.read(p);
     p.candidate("candidate");
     UserId me = requireUser(client);
-    return webrtcCall(me, r, false)
-        .compose(call -> ctx.toUser(r.to(), "ice-candidate", p.raw(), List.of()).map(n -> ack(call.id(), n)));
+    // The hot relay: look up the call and the recipient's sockets at once (two independent
+    // reads, one round trip), deliver only if the call allows it.
+    Future<List<SocketRef>> recipients = ctx.stores().presence().sockets(r.to());
+    return webrtcCall(me, r, false).compose(call -> recipients.compose(sockets -> sockets.isEmpty()
+        ? Future.succeededFuture(ack(call.id(), 0))
+        : ctx.out().deliver(sockets, "ice-candidate", p.raw()).map(v -> ack(call.id(), sockets.size()))));
   }
 
   /** The seed-004 call a relay names, which must exist; see {@link #checkRelay}. */
