@@ -11,6 +11,14 @@ public final class Addresses {
 
   private Addresses() {}
 
+  /**
+   * Where nodes publish which users' sockets and which calls changed, so that every node drops its
+   * copies ({@link NearCaches}); one per cluster.
+   */
+  public static String invalidations(String clusterName) {
+    return "switchboard.invalidate." + clusterName;
+  }
+
   /** The node's inbox: {@link InterNodeMessage}s for its sockets; lives as long as the node. */
   public static String node(NodeId node) {
     return NODE + node.value();

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param leaseTtl how long a node's lease in the shared state lasts without renewal
  * @param clusterName the Hazelcast cluster name: only members with the same name join each other
  *     (tests use a random one so concurrent runs on one machine stay apart)
+ * @param nearCacheTtl how long a node keeps its copy of a user's sockets or a connected call for
+ *     relays ({@link NearCaches}); zero: no copies, every relay reads Redis
  */
 public record ClusterSettings(
     String host,
@@ -28,7 +30,11 @@ public record ClusterSettings(
     Duration maxNoHeartbeat,
     int eventBusPort,
     Duration leaseTtl,
-    String clusterName) {
+    String clusterName,
+    Duration nearCacheTtl) {
+
+  /** How long near-cache copies live by default. */
+  public static final Duration DEFAULT_NEAR_CACHE_TTL = Duration.ofSeconds(10);
 
   /** The default Hazelcast cluster name. */
   public static final String DEFAULT_CLUSTER_NAME = "switchboard";
@@ -45,6 +51,12 @@ public record ClusterSettings(
     if (heartbeatInterval.toSeconds() < 1 || maxNoHeartbeat.compareTo(heartbeatInterval) <= 0) {
       throw new IllegalArgumentException("heartbeats: interval >= 1 s and below the dead-member timeout");
     }
+    if (nearCacheTtl == null) {
+      nearCacheTtl = DEFAULT_NEAR_CACHE_TTL;
+    }
+    if (nearCacheTtl.isNegative()) {
+      throw new IllegalArgumentException("nearCacheTtl: zero (off) or positive");
+    }
     if (leaseTtl.toMillis() < 300) {
       throw new IllegalArgumentException("leaseTtl: at least 300 ms (renewed every leaseTtl/3)");
     }
@@ -54,23 +66,28 @@ public record ClusterSettings(
   public ClusterSettings(String host, int hazelcastPort, List<String> members, String kubernetesServiceDns,
       Duration heartbeatInterval, Duration maxNoHeartbeat, int eventBusPort, Duration leaseTtl) {
     this(host, hazelcastPort, members, kubernetesServiceDns, heartbeatInterval, maxNoHeartbeat, eventBusPort,
-        leaseTtl, DEFAULT_CLUSTER_NAME);
+        leaseTtl, DEFAULT_CLUSTER_NAME, DEFAULT_NEAR_CACHE_TTL);
   }
 
   /** A cluster on this machine's loopback: members found on ports 5701..5720 of 127.0.0.1. */
   public static ClusterSettings loopback() {
     return new ClusterSettings("127.0.0.1", 5701, List.of("127.0.0.1"), null, Duration.ofSeconds(1),
-        Duration.ofSeconds(5), 0, Duration.ofSeconds(10), DEFAULT_CLUSTER_NAME);
+        Duration.ofSeconds(5), 0, Duration.ofSeconds(10), DEFAULT_CLUSTER_NAME, DEFAULT_NEAR_CACHE_TTL);
   }
 
   public ClusterSettings withClusterName(String name) {
     return new ClusterSettings(host, hazelcastPort, members, kubernetesServiceDns, heartbeatInterval, maxNoHeartbeat,
-        eventBusPort, leaseTtl, name);
+        eventBusPort, leaseTtl, name, nearCacheTtl);
   }
 
   public ClusterSettings withLeaseTtl(Duration ttl) {
     return new ClusterSettings(host, hazelcastPort, members, kubernetesServiceDns, heartbeatInterval, maxNoHeartbeat,
-        eventBusPort, ttl, clusterName);
+        eventBusPort, ttl, clusterName, nearCacheTtl);
+  }
+
+  public ClusterSettings withNearCacheTtl(Duration ttl) {
+    return new ClusterSettings(host, hazelcastPort, members, kubernetesServiceDns, heartbeatInterval, maxNoHeartbeat,
+        eventBusPort, leaseTtl, clusterName, ttl);
   }
 
   public boolean dnsDiscovery() {

@@ -48,6 +48,8 @@ final class RedisCommands {
 
   /** How the client says a connection has too many commands in flight (the connection is fine). */
   private static final String QUEUE_FULL = "waiting queue is full";
+  /** How the client says a connection was already closed when a command was handed to it (not sent). */
+  private static final String NOT_SENT = "Connection is closed";
 
   /** Pipelined connections per client (each is a pooled connection held for the client's life). */
   static final int LANES = 2;
@@ -98,9 +100,26 @@ final class RedisCommands {
   }
 
   private Future<Response> send(Request request, String operation) {
+    return onLane(c -> c.send(request), operation);
+  }
+
+  /**
+   * Runs {@code op} on this thread's lane. A connection found closed when the command was handed
+   * to it (Redis restarted while the lane was idle) never sent it: the command goes again, once, on
+   * a new connection.
+   */
+  private <T> Future<T> onLane(java.util.function.Function<RedisConnection, Future<T>> op, String operation) {
     Lane lane = lane();
-    Future<RedisConnection> connection = lane.connection();
-    return within(connection.compose(c -> c.send(request)), operation, lane, connection);
+    AtomicReference<Future<RedisConnection>> used = new AtomicReference<>(lane.connection());
+    Future<T> attempt = used.get().compose(op).recover(e -> {
+      if (!(e instanceof Response) && String.valueOf(e.getMessage()).contains(NOT_SENT)) {
+        lane.failed(used.get());
+        used.set(lane.connection());
+        return used.get().compose(op);
+      }
+      return Future.failedFuture(e);
+    });
+    return within(attempt, operation, () -> lane.failed(used.get()));
   }
 
   private Lane lane() {
@@ -134,8 +153,9 @@ final class RedisCommands {
 
     /** The command on {@code used} failed without a reply from Redis: do not use it again. */
     void failed(Future<RedisConnection> used) {
-      if (current.compareAndSet(used, null) && used.succeeded()) {
-        used.result().close();
+      if (current.compareAndSet(used, null)) {
+        // Still connecting: close it when it gets there, or it would hold a pooled connection forever.
+        used.onSuccess(RedisConnection::close);
       }
     }
 
@@ -234,9 +254,7 @@ final class RedisCommands {
   }
 
   private Future<List<Response>> batchOnLane(List<Request> requests) {
-    Lane lane = lane();
-    Future<RedisConnection> connection = lane.connection();
-    return within(connection.compose(c -> c.batch(requests)), "pipeline", lane, connection);
+    return onLane(c -> c.batch(requests), "pipeline");
   }
 
   /**
@@ -295,10 +313,11 @@ final class RedisCommands {
   }
 
   private <T> Future<T> within(Future<T> f, String operation) {
-    return within(f, operation, null, null);
+    return within(f, operation, null);
   }
 
-  private <T> Future<T> within(Future<T> f, String operation, Lane lane, Future<RedisConnection> connection) {
+  /** {@code noReply}: what to do when the command got no reply (closed, reset, deadline passed). */
+  private <T> Future<T> within(Future<T> f, String operation, Runnable noReply) {
     long start = System.nanoTime();
     return f.timeout(timeoutMs, TimeUnit.MILLISECONDS).transform(ar -> {
       if (ar.succeeded()) {
@@ -306,9 +325,9 @@ final class RedisCommands {
         observed(operation, start, RedisObserver.Outcome.OK);
         return Future.succeededFuture(ar.result());
       }
-      if (lane != null && !(ar.cause() instanceof Response) && !String.valueOf(ar.cause().getMessage()).contains(QUEUE_FULL)) {
+      if (noReply != null && !(ar.cause() instanceof Response) && !String.valueOf(ar.cause().getMessage()).contains(QUEUE_FULL)) {
         // No reply (closed, reset, deadline passed): the connection is suspect, replace it.
-        lane.failed(connection);
+        noReply.run();
       }
       Throwable failure = classify(ar.cause());
       observed(operation, start, failure instanceof RedisReplyException

@@ -120,6 +120,34 @@ class RedisOutageTest {
     worksAgain();
   }
 
+  /**
+   * Redis restarts while the node sends nothing: the connections the commands are pipelined on
+   * are closed under them. The first commands afterwards, from any thread, must go out on new
+   * connections rather than fail 'unavailable'.
+   */
+  @Test
+  void aRedisRestartedWhileTheNodeIsIdleFailsNoLaterCommand() {
+    seed();
+    for (int i = 0; i < 4; i++) {
+      // Every lane (they are picked by thread) has a connection.
+      TestVertx.await(vertx.vertx().executeBlocking(() -> TestVertx.await(stores.meetings().get(M1))));
+    }
+    server.stop();
+    server.restart();
+    sleep(200);
+    List<io.vertx.core.Future<?>> first = new java.util.ArrayList<>();
+    first.add(stores.meetings().get(M1));
+    for (int i = 0; i < 4; i++) {
+      first.add(vertx.vertx().executeBlocking(() -> TestVertx.await(stores.presence().sockets(UserId.of("nobody")))));
+    }
+    for (io.vertx.core.Future<?> f : first) {
+      TestVertx.await(f);
+    }
+    assertTrue(redis.reachable());
+    seed();
+    worksAgain();
+  }
+
   @Test
   void readinessFollowsRedis() {
     TestVertx.await(redis.ping());

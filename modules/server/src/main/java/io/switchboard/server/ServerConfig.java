@@ -145,13 +145,14 @@ public record ServerConfig(
     s.put("SWITCHBOARD_REDIS_MASTER", new String[] {"", "the Sentinel master name (required with `sentinel`)"});
     s.put("SWITCHBOARD_REDIS_PREFIX", new String[] {"sb:", "prefix of every Redis key"});
     s.put("SWITCHBOARD_REDIS_TIMEOUT_MS", new String[] {"2000", "deadline of every Redis command; past it the request fails with `unavailable`"});
-    s.put("SWITCHBOARD_REDIS_POOL_SIZE", new String[] {"8", "Redis connections per node"});
+    s.put("SWITCHBOARD_REDIS_POOL_SIZE", new String[] {"8", "Redis connections per node (per Redis node); two of them carry every command, pipelined"});
     s.put("SWITCHBOARD_CLUSTER_HOST", new String[] {"127.0.0.1", "address this node binds and announces for Hazelcast and the event bus (in Kubernetes: the pod IP)"});
     s.put("SWITCHBOARD_CLUSTER_PORT", new String[] {"5701", "first Hazelcast port tried (nodes on one host take the next ones)"});
     s.put("SWITCHBOARD_CLUSTER_BUS_PORT", new String[] {"0", "clustered event bus port; 0: any free port. Fix it where a firewall or NetworkPolicy lists the ports between nodes (the Kubernetes manifests use 5801)"});
     s.put("SWITCHBOARD_CLUSTER_MEMBERS", new String[] {"127.0.0.1", "TCP-IP member list (hosts or host:port, comma list); ignored with DNS discovery"});
     s.put("SWITCHBOARD_CLUSTER_DNS", new String[] {"", "headless service DNS name for Kubernetes discovery; unset: the TCP-IP member list"});
     s.put("SWITCHBOARD_CLUSTER_NAME", new String[] {"switchboard", "Hazelcast cluster name (nodes with another name never join)"});
+    s.put("SWITCHBOARD_NEAR_CACHE_TTL_MS", new String[] {"10000", "how long a node keeps its copy of a user's sockets and of a connected call for relays (changes on any node drop the copies at once; this bounds a lost invalidation); 0: every relay reads Redis"});
     s.put("SWITCHBOARD_CLUSTER_DEAD_AFTER_S", new String[] {"5", "a node silent this long is declared dead and its sockets cleaned up"});
     s.put("SWITCHBOARD_LEASE_TTL_S", new String[] {"10", "a node's lease in Redis; renewed every third of it"});
     s.put("SWITCHBOARD_DRAIN_TIMEOUT_MS", new String[] {"20000", "on SIGTERM, how long the drain waits for its sockets' cleanups (keep below the pod's terminationGracePeriodSeconds)"});
@@ -346,7 +347,8 @@ public record ServerConfig(
           r.list("SWITCHBOARD_CLUSTER_MEMBERS"), r.optional("SWITCHBOARD_CLUSTER_DNS"), Duration.ofSeconds(1),
           Duration.ofSeconds(deadAfter), r.intIn("SWITCHBOARD_CLUSTER_BUS_PORT", 0, 65535),
           Duration.ofSeconds(r.intIn("SWITCHBOARD_LEASE_TTL_S", 2, 3600)),
-          r.string("SWITCHBOARD_CLUSTER_NAME"));
+          r.string("SWITCHBOARD_CLUSTER_NAME"),
+          Duration.ofMillis(r.intIn("SWITCHBOARD_NEAR_CACHE_TTL_MS", 0, 3_600_000)));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("cluster settings: " + e.getMessage());
     }

@@ -4,7 +4,9 @@ import io.switchboard.cluster.ClusterNode;
 import io.switchboard.cluster.EventBusRouter;
 import io.switchboard.cluster.NodeTags;
 import io.switchboard.cluster.NodeLiveness;
+import io.switchboard.cluster.NearCaches;
 import io.switchboard.protocol.engine.EngineServer;
+import io.switchboard.signaling.store.Stores;
 import io.switchboard.protocol.socketio.Namespace;
 import io.switchboard.protocol.socketio.SocketIoServer;
 import io.switchboard.server.api.HttpApi;
@@ -58,6 +60,9 @@ public final class SwitchboardNode {
   private final NodeMetrics metrics;
   /** How long a drain waits at most for polling clients to fetch their close packet. */
   private static final long FAREWELL_WAIT_MS = 2_000;
+  /** Near-cache copies per kind (users, calls) at most: a few MB. */
+  private static final int NEAR_CACHE_ENTRIES = 100_000;
+  private final NearCaches nearCaches;
   private volatile boolean draining;
   private String deploymentId;
   private int actualPort;
@@ -82,12 +87,22 @@ public final class SwitchboardNode {
       this.signaling = null;
       this.binding = null;
       this.clusterRouter = null;
+      this.nearCaches = null;
       this.jwt = null;
     } else {
       NodeId node = backend.node();
       Namespace main = socketIo.sockets();
       LocalDelivery local = new LocalDelivery(main, metrics.signaling());
       Outbound out;
+      Stores stores = backend.stores();
+      if (backend.clustered() && !config.cluster().nearCacheTtl().isZero()) {
+        this.nearCaches = new NearCaches(vertx, config.cluster().clusterName(), config.cluster().nearCacheTtl(),
+            NEAR_CACHE_ENTRIES);
+        stores = nearCaches.wrap(stores);
+        metrics.nearCaches(nearCaches::stats);
+      } else {
+        this.nearCaches = null;
+      }
       if (backend.clustered()) {
         this.clusterRouter = new EventBusRouter(vertx, node, local::deliver);
         metrics.router(clusterRouter);
@@ -101,7 +116,7 @@ public final class SwitchboardNode {
         this.clusterRouter = null;
         out = new LocalOutbound(node, local);
       }
-      this.signaling = new Signaling(vertx, node, backend.stores(), out, config.signaling(),
+      this.signaling = new Signaling(vertx, node, stores, out, config.signaling(),
           new Passwords(vertx, config.bcryptCost()), System::currentTimeMillis);
       this.jwt = config.jwt().enabled() ? JwtIdentityProvider.create(vertx, config.jwt(), config.signaling().limits()) : null;
       IdentityProvider identities = jwt != null ? jwt : IdentityProvider.open();
@@ -177,7 +192,9 @@ public final class SwitchboardNode {
         }
       });
       node.metrics.liveness(node.liveness);
-      clustered = node.clusterRouter.start().compose(v -> node.liveness.start());
+      clustered = node.clusterRouter.start()
+          .compose(v -> node.nearCaches == null ? Future.succeededFuture() : node.nearCaches.start())
+          .compose(v -> node.liveness.start());
     }
     return clustered.compose(v -> node.listen()).map(node);
   }
@@ -276,6 +293,7 @@ public final class SwitchboardNode {
         // Its sockets were cleaned up by their own disconnects: the node leaves nothing behind.
         .eventually(() -> liveness == null ? Future.succeededFuture() : backend.leases().forget(backend.node()))
         .eventually(() -> clusterRouter == null ? Future.succeededFuture() : clusterRouter.stop())
+        .eventually(() -> nearCaches == null ? Future.succeededFuture() : nearCaches.stop())
         .eventually(() -> jwt == null ? Future.succeededFuture() : jwt.close())
         .andThen(ar -> metrics.close());
   }

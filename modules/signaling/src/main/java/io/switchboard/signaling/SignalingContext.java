@@ -24,7 +24,7 @@ public record SignalingContext(
 
   /** Delivers to every socket of a user, except {@code except}; the value is how many sockets were targeted. */
   public Future<Integer> toUser(UserId user, String event, com.fasterxml.jackson.databind.JsonNode payload, Collection<SocketRef> except) {
-    return stores.presence().sockets(user).compose(sockets -> {
+    return stores.presence().socketsToDeliver(user).compose(sockets -> {
       List<SocketRef> targets = except.isEmpty() ? sockets : sockets.stream().filter(s -> !except.contains(s)).toList();
       if (targets.isEmpty()) {
         return Future.succeededFuture(0);

@@ -143,6 +143,22 @@ public final class NodeMetrics implements AutoCloseable {
     beforeScrape.add(() -> c.refresh(router.stats()));
   }
 
+  /** Near-cache copies, hits and misses (a cluster node with the near cache on). */
+  public void nearCaches(java.util.function.Supplier<io.switchboard.cluster.NearCaches.Stats> stats) {
+    FunctionCounter.builder("switchboard.near.cache.hits", stats, s -> s.get().userHits()).tag("kind", "sockets")
+        .description("relays that found the recipient's sockets in this node's copy").register(registry);
+    FunctionCounter.builder("switchboard.near.cache.misses", stats, s -> s.get().userMisses()).tag("kind", "sockets")
+        .description("relays that read the recipient's sockets from Redis").register(registry);
+    FunctionCounter.builder("switchboard.near.cache.hits", stats, s -> s.get().callHits()).tag("kind", "calls")
+        .description("relays that found their connected call in this node's copy").register(registry);
+    FunctionCounter.builder("switchboard.near.cache.misses", stats, s -> s.get().callMisses()).tag("kind", "calls")
+        .description("relays that read their call from Redis").register(registry);
+    FunctionCounter.builder("switchboard.near.cache.invalidations", stats, s -> s.get().invalidations())
+        .description("copies dropped because a user's sockets or a call changed (on any node)").register(registry);
+    Gauge.builder("switchboard.near.cache.entries", stats, s -> s.get().users() + s.get().calls())
+        .description("copies held").strongReference(true).register(registry);
+  }
+
   /** Dead-node cleanups and lease renewals (a cluster node). */
   public void liveness(NodeLiveness liveness) {
     cluster.liveness(liveness);

@@ -417,8 +417,10 @@ public final class CallHandlers {
     UserId me = requireUser(client);
     // The hot relay: look up the call and the recipient's sockets at once (two independent
     // reads, one round trip), deliver only if the call allows it.
-    Future<List<SocketRef>> recipients = ctx.stores().presence().sockets(r.to());
-    return webrtcCall(me, r, false).compose(call -> recipients.compose(sockets -> sockets.isEmpty()
+    Future<List<SocketRef>> recipients = ctx.stores().presence().socketsToDeliver(r.to());
+    Future<Call> found = r.callId() == null ? Future.succeededFuture()
+        : calls().getToRelay(r.callId()).map(call -> call != null && call.flavor() == CallFlavor.WEBRTC ? call : null);
+    return found.compose(call -> call == null ? Future.failedFuture(callNotFound()) : checkRelay(call, me, r, false)).compose(call -> recipients.compose(sockets -> sockets.isEmpty()
         ? Future.succeededFuture(ack(call.id(), 0))
         : ctx.out().deliver(sockets, "ice-candidate", p.raw()).map(v -> ack(call.id(), sockets.size()))));
   }

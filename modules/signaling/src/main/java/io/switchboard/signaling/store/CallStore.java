@@ -27,6 +27,15 @@ public interface CallStore {
   Future<Call> get(CallId id);
 
   /**
+   * The call, to check a relay ({@code ice-candidate}) against: {@link #get} or, in a cluster, a
+   * node-local copy of a connected call that its end invalidates on every node. Decisions that
+   * change the call use {@link #get} and the atomic operations.
+   */
+  default Future<Call> getToRelay(CallId id) {
+    return get(id);
+  }
+
+  /**
    * Atomically moves a ringing call to connected, recording the socket that answered; returns the
    * connected call, or null (and changes nothing) when the call is absent or already connected.
    */

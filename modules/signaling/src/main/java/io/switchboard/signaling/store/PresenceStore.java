@@ -25,6 +25,15 @@ public interface PresenceStore {
   /** Every socket of the user (empty when offline). */
   Future<List<SocketRef>> sockets(UserId user);
 
+  /**
+   * The sockets to deliver a relayed event to: {@link #sockets} or, in a cluster, a node-local
+   * copy of it that other nodes' changes invalidate (it may lag a change by the time the
+   * invalidation takes to arrive). Answers about presence ("is X online") use {@link #sockets}.
+   */
+  default Future<List<SocketRef>> socketsToDeliver(UserId user) {
+    return sockets(user);
+  }
+
   /** The user of a socket, or null. */
   Future<UserId> userOf(SocketId socket);
 
