@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.signaling.ids.CallId;
+import io.switchboard.signaling.ids.MeetingId;
 import io.switchboard.signaling.ids.NodeId;
 import io.switchboard.signaling.ids.SocketId;
 import io.switchboard.signaling.ids.SocketRef;
@@ -12,6 +13,8 @@ import io.switchboard.signaling.ids.UserId;
 import io.switchboard.signaling.store.Call;
 import io.switchboard.signaling.store.CallFlavor;
 import io.switchboard.signaling.store.CallState;
+import io.switchboard.signaling.store.Meeting;
+import io.switchboard.signaling.store.MeetingStatus;
 import io.switchboard.signaling.store.Stores;
 import io.switchboard.testkit.TestVertx;
 import io.vertx.core.Vertx;
@@ -105,6 +108,22 @@ class NearCachesClusterTest {
     TestVertx.await(views.get(0).calls().end(id));
     await(() -> TestVertx.await(views.get(1).calls().getToRelay(id)) == null, "node 1 forgets the call node 0 ended");
     assertNull(TestVertx.await(views.get(0).calls().getToRelay(id)));
+  }
+
+  @Test
+  void aLiveMeetingEndedOnOneNodeIsGoneFromTheOtherNodesCopy() {
+    MeetingId id = MeetingId.of("m-" + UUID.randomUUID());
+    assertNull(TestVertx.await(views.get(1).meetings().getForJoin(id)), "absent: nothing is kept");
+    TestVertx.await(views.get(0).meetings().create(new Meeting(id, "t", MeetingStatus.LIVE, UserId.of("host"), 4, null, 0)));
+    await(() -> TestVertx.await(views.get(1).meetings().getForJoin(id)) != null, "node 1 sees the new meeting");
+    long hits = caches.get(1).stats().meetingHits();
+    assertEquals(MeetingStatus.LIVE, TestVertx.await(views.get(1).meetings().getForJoin(id)).status());
+    assertEquals(hits + 1, caches.get(1).stats().meetingHits(), "node 1 served its copy");
+
+    TestVertx.await(views.get(0).meetings().end(id));
+    await(() -> TestVertx.await(views.get(1).meetings().getForJoin(id)).status() == MeetingStatus.ENDED,
+        "node 1 reads the end node 0 made");
+    assertEquals(MeetingStatus.ENDED, TestVertx.await(views.get(1).meetings().getForJoin(id)).status());
   }
 
   private static void await(Supplier<Boolean> condition, String what) {

@@ -188,6 +188,36 @@ final class RedisCommands {
     return eval(script, keys, Arrays.asList(args));
   }
 
+  /**
+   * Sends {@code first}, then runs the script, in that order. Where one connection serves both
+   * (standalone, Sentinel) they go out pipelined, one round trip: Redis runs a connection's
+   * commands in order. On a Redis Cluster (the keys may live on different nodes) the script waits
+   * for {@code first}'s reply. Fails when {@code first} fails; the value is the script's reply.
+   * {@code first} must be idempotent: after an error reply in the pipeline (a script Redis no
+   * longer knows) both go again, one after the other.
+   */
+  Future<Response> sendThenEval(Request first, Script script, List<String> keys, String... args) {
+    if (cluster != null) {
+      return send(first).compose(v -> eval(script, keys, args));
+    }
+    if (keys.size() != script.keys()) {
+      throw new IllegalArgumentException(script.name() + " takes " + script.keys() + " keys, got " + keys);
+    }
+    Request evalsha = scriptRequest(Command.EVALSHA, script.sha(), keys, Arrays.asList(args));
+    return onLane(c -> c.batch(List.of(first, evalsha)), "script:" + script.name())
+        .compose(replies -> {
+          for (Response r : replies) {
+            if (r != null && r.type() == io.vertx.redis.client.ResponseType.ERROR) {
+              return Future.failedFuture(new RedisReplyException(String.valueOf(r)));
+            }
+          }
+          return Future.succeededFuture(replies.get(1));
+        })
+        .recover(e -> e instanceof RedisReplyException
+            ? send(first).compose(v -> eval(script, keys, args))
+            : Future.failedFuture(e));
+  }
+
   private static Request scriptRequest(Command command, String shaOrSource, List<String> keys, List<String> args) {
     Request r = Request.cmd(command).arg(shaOrSource).arg(keys.size());
     for (String k : keys) {

@@ -78,9 +78,9 @@ public final class RedisMeetingStore implements MeetingStore {
     SocketId socket = candidate.socket().id();
     String entry = RedisCodec.indexField(id.value(), candidate.id().value());
     // The socket's index entry first: the index never misses a meeting the socket is in.
-    return redis.send(RedisCommands.indexPut(keys.socketMeetings(socket), entry))
-        .compose(v -> redis.eval(RedisScripts.MEETING_JOIN, meetingKeys(id), socket.value(), candidate.id().value(),
-            RedisCodec.participant(candidate), RedisCodec.media(candidate.media())))
+    return redis.sendThenEval(RedisCommands.indexPut(keys.socketMeetings(socket), entry), RedisScripts.MEETING_JOIN,
+            meetingKeys(id), socket.value(), candidate.id().value(), RedisCodec.participant(candidate),
+            RedisCodec.media(candidate.media()))
         .compose(r -> {
           List<String> out = strings(r);
           String outcome = out.get(0);

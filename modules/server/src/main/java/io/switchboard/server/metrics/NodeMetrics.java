@@ -153,9 +153,13 @@ public final class NodeMetrics implements AutoCloseable {
         .description("relays that found their connected call in this node's copy").register(registry);
     FunctionCounter.builder("switchboard.near.cache.misses", stats, s -> s.get().callMisses()).tag("kind", "calls")
         .description("relays that read their call from Redis").register(registry);
+    FunctionCounter.builder("switchboard.near.cache.hits", stats, s -> s.get().meetingHits()).tag("kind", "meetings")
+        .description("joins that found their live meeting in this node's copy").register(registry);
+    FunctionCounter.builder("switchboard.near.cache.misses", stats, s -> s.get().meetingMisses()).tag("kind", "meetings")
+        .description("joins that read their meeting from Redis").register(registry);
     FunctionCounter.builder("switchboard.near.cache.invalidations", stats, s -> s.get().invalidations())
         .description("copies dropped because a user's sockets or a call changed (on any node)").register(registry);
-    Gauge.builder("switchboard.near.cache.entries", stats, s -> s.get().users() + s.get().calls())
+    Gauge.builder("switchboard.near.cache.entries", stats, s -> s.get().users() + s.get().calls() + s.get().meetings())
         .description("copies held").strongReference(true).register(registry);
   }
 

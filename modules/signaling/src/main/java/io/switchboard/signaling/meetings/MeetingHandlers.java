@@ -66,7 +66,7 @@ public final class MeetingHandlers {
   }
 
   private Future<Meeting> meetingForJoin(MeetingId id, UserId user) {
-    return ctx.stores().meetings().get(id).compose(meeting -> {
+    return ctx.stores().meetings().getForJoin(id).compose(meeting -> {
       if (meeting != null) {
         return Future.succeededFuture(meeting);
       }

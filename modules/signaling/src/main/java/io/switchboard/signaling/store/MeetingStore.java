@@ -24,6 +24,16 @@ public interface MeetingStore {
   Future<Meeting> get(MeetingId id);
 
   /**
+   * The meeting, to decide a join against (its password, whether to create it): {@link #get} or,
+   * in a cluster, a node-local copy of a live meeting that its end invalidates on every node. The
+   * join itself checks the meeting's status atomically, so a copy that lags an end cannot let
+   * anyone into an ended meeting.
+   */
+  default Future<Meeting> getForJoin(MeetingId id) {
+    return get(id);
+  }
+
+  /**
    * Atomically adds {@code candidate} to the meeting. The meeting must exist ({@code not_found},
    * "Meeting not found") and be live ({@code meeting_ended}). A socket that is already a
    * participant gets its existing participant back ({@code alreadyJoined}), counted once.
