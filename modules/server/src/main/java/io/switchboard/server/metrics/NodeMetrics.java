@@ -145,22 +145,23 @@ public final class NodeMetrics implements AutoCloseable {
 
   /** Near-cache copies, hits and misses (a cluster node with the near cache on). */
   public void nearCaches(java.util.function.Supplier<io.switchboard.cluster.NearCaches.Stats> stats) {
-    FunctionCounter.builder("switchboard.near.cache.hits", stats, s -> s.get().userHits()).tag("kind", "sockets")
-        .description("relays that found the recipient's sockets in this node's copy").register(registry);
-    FunctionCounter.builder("switchboard.near.cache.misses", stats, s -> s.get().userMisses()).tag("kind", "sockets")
-        .description("relays that read the recipient's sockets from Redis").register(registry);
-    FunctionCounter.builder("switchboard.near.cache.hits", stats, s -> s.get().callHits()).tag("kind", "calls")
-        .description("relays that found their connected call in this node's copy").register(registry);
-    FunctionCounter.builder("switchboard.near.cache.misses", stats, s -> s.get().callMisses()).tag("kind", "calls")
-        .description("relays that read their call from Redis").register(registry);
-    FunctionCounter.builder("switchboard.near.cache.hits", stats, s -> s.get().meetingHits()).tag("kind", "meetings")
-        .description("joins that found their live meeting in this node's copy").register(registry);
-    FunctionCounter.builder("switchboard.near.cache.misses", stats, s -> s.get().meetingMisses()).tag("kind", "meetings")
-        .description("joins that read their meeting from Redis").register(registry);
+    nearCacheKind(stats, "sockets", "relays", "the recipient's sockets", s -> s.userHits(), s -> s.userMisses());
+    nearCacheKind(stats, "calls", "relays", "their connected call", s -> s.callHits(), s -> s.callMisses());
+    nearCacheKind(stats, "meetings", "joins", "their live meeting", s -> s.meetingHits(), s -> s.meetingMisses());
     FunctionCounter.builder("switchboard.near.cache.invalidations", stats, s -> s.get().invalidations())
-        .description("copies dropped because a user's sockets or a call changed (on any node)").register(registry);
+        .description("copies dropped because a user's sockets, a call or a meeting changed (on any node)")
+        .register(registry);
     Gauge.builder("switchboard.near.cache.entries", stats, s -> s.get().users() + s.get().calls() + s.get().meetings())
         .description("copies held").strongReference(true).register(registry);
+  }
+
+  private void nearCacheKind(java.util.function.Supplier<io.switchboard.cluster.NearCaches.Stats> stats, String kind,
+      String who, String what, java.util.function.ToLongFunction<io.switchboard.cluster.NearCaches.Stats> hits,
+      java.util.function.ToLongFunction<io.switchboard.cluster.NearCaches.Stats> misses) {
+    FunctionCounter.builder("switchboard.near.cache.hits", stats, s -> hits.applyAsLong(s.get())).tag("kind", kind)
+        .description(who + " that found " + what + " in this node's copy").register(registry);
+    FunctionCounter.builder("switchboard.near.cache.misses", stats, s -> misses.applyAsLong(s.get())).tag("kind", kind)
+        .description(who + " that read " + what + " from Redis").register(registry);
   }
 
   /** Dead-node cleanups and lease renewals (a cluster node). */
