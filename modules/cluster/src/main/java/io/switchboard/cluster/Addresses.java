@@ -12,8 +12,8 @@ public final class Addresses {
   private Addresses() {}
 
   /**
-   * Where nodes publish which users' sockets and which calls changed, so that every node drops its
-   * copies ({@link NearCaches}); one per cluster.
+   * The prefix of where nodes tell each other which users' sockets, calls and meetings changed, so
+   * that each drops its copies ({@link NearCaches}); each node listens on this plus its node id.
    */
   public static String invalidations(String clusterName) {
     return "switchboard.invalidate." + clusterName;

@@ -2,6 +2,7 @@ package io.switchboard.cluster;
 
 import io.switchboard.signaling.ids.CallId;
 import io.switchboard.signaling.ids.MeetingId;
+import io.switchboard.signaling.ids.NodeId;
 import io.switchboard.signaling.ids.ParticipantId;
 import io.switchboard.signaling.ids.SocketId;
 import io.switchboard.signaling.ids.SocketRef;
@@ -21,6 +22,7 @@ import io.switchboard.signaling.store.PresenceStore;
 import io.switchboard.signaling.store.Stores;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.List;
@@ -30,11 +32,12 @@ import java.util.List;
  * the connected call it belongs to; and, for joins, the live meeting's record. Without them an {@code ice-candidate} costs three Redis reads
  * (the call, the user's socket index, each socket's owner); with them, none while nothing changes.
  *
- * <p>Every change goes through the stores this wraps, on some node: that node drops its copy and
- * publishes the key on the clustered event bus, and every node drops its copy when the message
- * arrives. A copy may therefore lag a change made on another node by the time the message takes
- * (a relay may still reach a socket that just left, or miss one that just joined, for that long);
- * a lost message is bounded by the time to live. Only relays read the copies
+ * <p>Every change goes through the stores this wraps, on some node: that node drops its copy,
+ * sends the key to every other node over the clustered event bus, and the change completes only
+ * once they confirmed they dropped theirs (1 s at most per node). So once a client sees a change
+ * acknowledged (a device left, another registered), no node serves it an older copy; a relay
+ * already under way on another node at that instant may still use the old one. A node that did
+ * not confirm is bounded by the time to live. Only relays read the copies
  * ({@link PresenceStore#socketsToDeliver}, {@link CallStore#getToRelay}); presence answers and
  * call state changes always read Redis. Only connected calls are kept: they change once more, when
  * they end, and {@link CallStore#end} is the only way they do.
@@ -44,6 +47,8 @@ public final class NearCaches {
   private static final char USER = 'u';
   private static final char CALL = 'c';
   private static final char MEETING = 'm';
+  /** How long a change waits at most for another node to confirm it dropped its copy. */
+  private static final long ACK_TIMEOUT_MS = 1_000;
 
   private final Vertx vertx;
   private final String address;
@@ -51,6 +56,7 @@ public final class NearCaches {
   private final NearCache<UserId, List<SocketRef>> sockets;
   private final NearCache<CallId, Call> calls;
   private final NearCache<MeetingId, Meeting> meetings;
+  private final NodeId self;
   private MessageConsumer<String> consumer;
   private long sweeper = -1;
 
@@ -61,6 +67,7 @@ public final class NearCaches {
    */
   public NearCaches(Vertx vertx, String clusterName, Duration ttl, int maxEntries) {
     this.vertx = vertx;
+    this.self = ClusterNode.nodeId(vertx);
     this.address = Addresses.invalidations(clusterName);
     this.ttlMillis = ttl.toMillis();
     this.sockets = new NearCache<>(ttlMillis, maxEntries);
@@ -76,7 +83,10 @@ public final class NearCaches {
 
   /** Listens for other nodes' changes (on the clustered event bus) and sweeps expired copies. */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(address, m -> invalidated(m.body()));
+    consumer = vertx.eventBus().consumer(address + "." + self.value(), m -> {
+      invalidated(m.body());
+      m.reply(null);
+    });
     sweeper = vertx.setPeriodic(Math.max(1_000, ttlMillis), t -> {
       sockets.sweep();
       calls.sweep();
@@ -126,28 +136,59 @@ public final class NearCaches {
     }
   }
 
-  private void userChanged(UserId user) {
+  private Future<Void> userChanged(UserId user) {
     sockets.invalidate(user);
-    publish(USER + user.value());
+    return tellOthers(USER + user.value());
   }
 
-  private void meetingChanged(MeetingId id) {
+  private Future<Void> meetingChanged(MeetingId id) {
     meetings.invalidate(id);
-    publish(MEETING + id.value());
+    return tellOthers(MEETING + id.value());
   }
 
-  private void callChanged(CallId id) {
+  private Future<Void> callChanged(CallId id) {
     calls.invalidate(id);
-    publish(CALL + id.value());
+    return tellOthers(CALL + id.value());
   }
 
-  private void publish(String key) {
+  /**
+   * Tells every other node to drop its copy, and completes when they all confirmed (or
+   * {@value #ACK_TIMEOUT_MS} ms passed: a node that does not answer is leaving, and its copies
+   * expire anyway). The change that caused it completes only then, so a client that saw it
+   * acknowledged (left a room, registered a device) is never served an older copy by any node.
+   */
+  private Future<Void> tellOthers(String key) {
+    List<NodeId> members;
     try {
-      vertx.eventBus().publish(address, key);
+      members = ClusterNode.members(vertx);
     } catch (RuntimeException e) {
-      // The event bus is closing (shutdown): the other nodes' copies expire by themselves.
-      log.log(System.Logger.Level.DEBUG, "invalidation of " + key + " not published: " + e.getMessage());
+      // Not (or no longer) in a cluster: nobody else holds copies.
+      return Future.succeededFuture();
     }
+    List<Future<?>> acks = new java.util.ArrayList<>(members.size());
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS);
+    for (NodeId member : members) {
+      if (member.equals(self)) {
+        continue;
+      }
+      acks.add(vertx.eventBus().request(address + "." + member.value(), key, options).recover(e -> {
+        log.log(System.Logger.Level.DEBUG, "invalidation of " + key + " not confirmed by " + member + ": " + e.getMessage());
+        return Future.succeededFuture();
+      }));
+    }
+    return acks.isEmpty() ? Future.succeededFuture() : Future.join(acks).mapEmpty();
+  }
+
+  /**
+   * The change's own result, once the other nodes dropped their copies. A change that failed (its
+   * outcome unknown) drops the local copy too, without waiting.
+   */
+  private static <T> Future<T> after(Future<T> change, java.util.function.Function<T, Future<Void>> invalidate,
+      Runnable onFailure) {
+    return change.compose(result -> invalidate.apply(result).map(result), e -> {
+      onFailure.run();
+      return Future.failedFuture(e);
+    });
   }
 
   private final class Presence implements PresenceStore {
@@ -159,17 +200,14 @@ public final class NearCaches {
 
     @Override
     public Future<UserId> register(UserId user, SocketRef socket) {
-      return store.register(user, socket).andThen(ar -> {
-        userChanged(user);
-        if (ar.succeeded() && ar.result() != null && !ar.result().equals(user)) {
-          userChanged(ar.result());
-        }
-      });
+      return after(store.register(user, socket), previous -> previous != null && !previous.equals(user)
+          ? Future.join(userChanged(user), userChanged(previous)).mapEmpty()
+          : userChanged(user), () -> userChanged(user));
     }
 
     @Override
     public Future<Boolean> unregister(UserId user, SocketId socket) {
-      return store.unregister(user, socket).andThen(ar -> userChanged(user));
+      return after(store.unregister(user, socket), removed -> userChanged(user), () -> userChanged(user));
     }
 
     @Override
@@ -189,11 +227,8 @@ public final class NearCaches {
 
     @Override
     public Future<UserId> removeSocket(SocketId socket) {
-      return store.removeSocket(socket).andThen(ar -> {
-        if (ar.succeeded() && ar.result() != null) {
-          userChanged(ar.result());
-        }
-      });
+      return after(store.removeSocket(socket), user -> user == null ? Future.succeededFuture() : userChanged(user),
+          () -> { });
     }
   }
 
@@ -207,18 +242,16 @@ public final class NearCaches {
 
     @Override
     public Future<Meeting> create(Meeting meeting) {
-      return store.create(meeting).andThen(ar -> meetingChanged(meeting.id()));
+      return after(store.create(meeting), created -> meetingChanged(meeting.id()), () -> meetingChanged(meeting.id()));
     }
 
     @Override
     public Future<Meeting> createIfAbsent(Meeting meeting) {
       // Only a meeting this call created is news; an existing one (the common race of several
       // first joiners) changed nothing.
-      return store.createIfAbsent(meeting).andThen(ar -> {
-        if (ar.failed() || meeting.equals(ar.result())) {
-          meetingChanged(meeting.id());
-        }
-      });
+      return after(store.createIfAbsent(meeting), stored -> meeting.equals(stored)
+          ? meetingChanged(meeting.id())
+          : Future.succeededFuture(), () -> meetingChanged(meeting.id()));
     }
 
     @Override
@@ -263,7 +296,7 @@ public final class NearCaches {
 
     @Override
     public Future<MeetingEnd> end(MeetingId id) {
-      return store.end(id).andThen(ar -> meetingChanged(id));
+      return after(store.end(id), ended -> meetingChanged(id), () -> meetingChanged(id));
     }
 
     @Override
@@ -307,7 +340,7 @@ public final class NearCaches {
 
     @Override
     public Future<Call> end(CallId id) {
-      return store.end(id).andThen(ar -> callChanged(id));
+      return after(store.end(id), ended -> callChanged(id), () -> callChanged(id));
     }
 
     @Override
