@@ -61,14 +61,15 @@ public final class NearCaches {
   private long sweeper = -1;
 
   /**
-   * @param clusterName the cluster's name (the invalidations stay within it)
+   * @param scope the nodes that share copies: the cluster's name and the shared state's (the
+   *     invalidations stay within it; one node per Vert.x instance in a scope)
    * @param ttl how long a copy lives at most
    * @param maxEntries copies per kind (users, calls) at most
    */
-  public NearCaches(Vertx vertx, String clusterName, Duration ttl, int maxEntries) {
+  public NearCaches(Vertx vertx, String scope, Duration ttl, int maxEntries) {
     this.vertx = vertx;
     this.self = ClusterNode.nodeId(vertx);
-    this.address = Addresses.invalidations(clusterName);
+    this.address = Addresses.invalidations(scope);
     this.ttlMillis = ttl.toMillis();
     this.sockets = new NearCache<>(ttlMillis, maxEntries);
     this.calls = new NearCache<>(ttlMillis, maxEntries);

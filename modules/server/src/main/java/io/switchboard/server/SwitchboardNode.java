@@ -96,8 +96,10 @@ public final class SwitchboardNode {
       Outbound out;
       Stores stores = backend.stores();
       if (backend.clustered() && !config.cluster().nearCacheTtl().isZero()) {
-        this.nearCaches = new NearCaches(vertx, config.cluster().clusterName(), config.cluster().nearCacheTtl(),
-            NEAR_CACHE_ENTRIES);
+        // Scoped by the shared state (the Redis key prefix): nodes that share it share copies. Several
+        // states in one Vert.x cluster (the test fixtures) each get their own channel.
+        String scope = config.cluster().clusterName() + "." + (config.redis() == null ? "" : config.redis().prefix());
+        this.nearCaches = new NearCaches(vertx, scope, config.cluster().nearCacheTtl(), NEAR_CACHE_ENTRIES);
         stores = nearCaches.wrap(stores);
         metrics.nearCaches(nearCaches::stats);
       } else {
