@@ -167,9 +167,7 @@ final class RedisCommands {
 
   /** Runs a script by its SHA; loads it with EVAL when this Redis does not know it (NOSCRIPT). */
   Future<Response> eval(Script script, List<String> keys, List<String> args) {
-    if (keys.size() != script.keys()) {
-      throw new IllegalArgumentException(script.name() + " takes " + script.keys() + " keys, got " + keys);
-    }
+    checkKeys(script, keys);
     String operation = "script:" + script.name();
     return send(scriptRequest(Command.EVALSHA, script.sha(), keys, args), operation).recover(e -> {
       if (e instanceof RedisReplyException r && r.is("NOSCRIPT")) {
@@ -200,9 +198,7 @@ final class RedisCommands {
     if (cluster != null) {
       return send(first).compose(v -> eval(script, keys, args));
     }
-    if (keys.size() != script.keys()) {
-      throw new IllegalArgumentException(script.name() + " takes " + script.keys() + " keys, got " + keys);
-    }
+    checkKeys(script, keys);
     Request evalsha = scriptRequest(Command.EVALSHA, script.sha(), keys, Arrays.asList(args));
     return onLane(c -> c.batch(List.of(first, evalsha)), "script:" + script.name())
         .compose(replies -> {
@@ -216,6 +212,12 @@ final class RedisCommands {
         .recover(e -> e instanceof RedisReplyException
             ? send(first).compose(v -> eval(script, keys, args))
             : Future.failedFuture(e));
+  }
+
+  private static void checkKeys(Script script, List<String> keys) {
+    if (keys.size() != script.keys()) {
+      throw new IllegalArgumentException(script.name() + " takes " + script.keys() + " keys, got " + keys);
+    }
   }
 
   private static Request scriptRequest(Command command, String shaOrSource, List<String> keys, List<String> args) {

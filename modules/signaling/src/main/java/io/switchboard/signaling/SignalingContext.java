@@ -24,12 +24,15 @@ public record SignalingContext(
 
   /** Delivers to every socket of a user, except {@code except}; the value is how many sockets were targeted. */
   public Future<Integer> toUser(UserId user, String event, com.fasterxml.jackson.databind.JsonNode payload, Collection<SocketRef> except) {
-    return stores.presence().socketsToDeliver(user).compose(sockets -> {
-      List<SocketRef> targets = except.isEmpty() ? sockets : sockets.stream().filter(s -> !except.contains(s)).toList();
-      if (targets.isEmpty()) {
-        return Future.succeededFuture(0);
-      }
-      return out.deliver(targets, event, payload).map(targets.size());
-    });
+    return stores.presence().socketsToDeliver(user).compose(sockets -> deliver(
+        except.isEmpty() ? sockets : sockets.stream().filter(s -> !except.contains(s)).toList(), event, payload));
+  }
+
+  /** Delivers to these sockets; the value is how many were targeted. */
+  public Future<Integer> deliver(List<SocketRef> targets, String event, com.fasterxml.jackson.databind.JsonNode payload) {
+    if (targets.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return out.deliver(targets, event, payload).map(targets.size());
   }
 }

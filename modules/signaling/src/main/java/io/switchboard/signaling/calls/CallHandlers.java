@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Calls by user id, in the two event families the seeds use.
@@ -416,18 +417,21 @@ public final class CallHandlers {
     p.candidate("candidate");
     UserId me = requireUser(client);
     // The hot relay: look up the call and the recipient's sockets at once (two independent
-    // reads, one round trip), deliver only if the call allows it.
+    // reads), deliver only if the call allows it.
     Future<List<SocketRef>> recipients = ctx.stores().presence().socketsToDeliver(r.to());
-    Future<Call> found = r.callId() == null ? Future.succeededFuture()
-        : calls().getToRelay(r.callId()).map(call -> call != null && call.flavor() == CallFlavor.WEBRTC ? call : null);
-    return found.compose(call -> call == null ? Future.failedFuture(callNotFound()) : checkRelay(call, me, r, false)).compose(call -> recipients.compose(sockets -> sockets.isEmpty()
-        ? Future.succeededFuture(ack(call.id(), 0))
-        : ctx.out().deliver(sockets, "ice-candidate", p.raw()).map(v -> ack(call.id(), sockets.size()))));
+    return webrtcCall(me, r, false, calls()::getToRelay)
+        .compose(call -> recipients.compose(sockets -> ctx.deliver(sockets, "ice-candidate", p.raw()))
+            .map(n -> ack(call.id(), n)));
   }
 
   /** The seed-004 call a relay names, which must exist; see {@link #checkRelay}. */
   private Future<Call> webrtcCall(UserId me, Relay r, boolean calleeOnly) {
-    return byId(r.callId(), CallFlavor.WEBRTC).compose(call -> call == null
+    return webrtcCall(me, r, calleeOnly, calls()::get);
+  }
+
+  /** The same, reading the call with {@code lookup} (the relay's copy or the store). */
+  private Future<Call> webrtcCall(UserId me, Relay r, boolean calleeOnly, Function<CallId, Future<Call>> lookup) {
+    return byId(r.callId(), CallFlavor.WEBRTC, lookup).compose(call -> call == null
         ? Future.failedFuture(callNotFound())
         : checkRelay(call, me, r, calleeOnly));
   }
@@ -538,10 +542,14 @@ public final class CallHandlers {
   }
 
   private Future<Call> byId(CallId id, CallFlavor flavor) {
+    return byId(id, flavor, calls()::get);
+  }
+
+  private static Future<Call> byId(CallId id, CallFlavor flavor, Function<CallId, Future<Call>> lookup) {
     if (id == null) {
       return Future.succeededFuture();
     }
-    return calls().get(id).map(call -> call != null && call.flavor() == flavor ? call : null);
+    return lookup.apply(id).map(call -> call != null && call.flavor() == flavor ? call : null);
   }
 
   /** Removes a ringing call; absent: not found; already connected: conflict. */

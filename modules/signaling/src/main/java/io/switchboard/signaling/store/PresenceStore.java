@@ -27,8 +27,8 @@ public interface PresenceStore {
 
   /**
    * The sockets to deliver a relayed event to: {@link #sockets} or, in a cluster, a node-local
-   * copy of it that other nodes' changes invalidate (it may lag a change by the time the
-   * invalidation takes to arrive). Answers about presence ("is X online") use {@link #sockets}.
+   * copy of it that every change drops on every node before the change completes. Answers about
+   * presence ("is X online") use {@link #sockets}.
    */
   default Future<List<SocketRef>> socketsToDeliver(UserId user) {
     return sockets(user);
