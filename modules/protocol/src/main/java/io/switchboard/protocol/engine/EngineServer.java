@@ -176,7 +176,7 @@ public final class EngineServer {
       return;
     }
     if (websocket) {
-      if (!session.canUpgrade()) {
+      if (!session.claimUpgrade()) {
         reject(req, EngineError.BAD_REQUEST);
         return;
       }
@@ -185,7 +185,10 @@ public final class EngineServer {
             VertxMemoryTrim.afterHandshake(ws);
             session.onUpgradeSocket(ws);
           })
-          .onFailure(e -> log.log(System.Logger.Level.DEBUG, "upgrade of " + sid + " failed: " + e.getMessage()));
+          .onFailure(e -> {
+            session.releaseUpgradeClaim();
+            log.log(System.Logger.Level.DEBUG, "upgrade of " + sid + " failed: " + e.getMessage());
+          });
       return;
     }
     if (!session.isPolling()) {

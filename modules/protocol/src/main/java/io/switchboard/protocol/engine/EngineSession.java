@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +50,20 @@ final class EngineSession implements EngineSocket {
   // Read from other threads for cheap pre-checks; written only on ctx.
   private volatile boolean open = true;
   private volatile boolean polling;
+  /**
+   * An upgrade is under way: claimed by the WebSocket request that starts it (from its own thread,
+   * see {@link #claimUpgrade}), cleared on ctx when it completes or is abandoned.
+   */
   private volatile boolean upgrading;
+  private static final VarHandle UPGRADING;
+
+  static {
+    try {
+      UPGRADING = MethodHandles.lookup().findVarHandle(EngineSession.class, "upgrading", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   // Only on ctx.
   private State state = State.OPEN;
@@ -173,8 +188,30 @@ final class EngineSession implements EngineSocket {
     return ws;
   }
 
-  boolean canUpgrade() {
-    return open && polling && !upgrading;
+  /**
+   * Claims the session's one upgrade for a WebSocket request, on the thread of the request's
+   * connection, before the handshake is answered: of two requests for one session, the one that
+   * claims first is the upgrade and the other is refused. (Were the claim taken only once the
+   * handshake had finished and the session's context had run, a later request on a quicker
+   * event loop could take the upgrade from a WebSocket already opened, probed and upgraded.)
+   * {@link #releaseUpgradeClaim} gives it back when the handshake fails.
+   */
+  boolean claimUpgrade() {
+    return open && polling && UPGRADING.compareAndSet(this, false, true);
+  }
+
+  /** Whether an upgrade is claimed or under way. For tests. */
+  boolean upgradeClaimed() {
+    return upgrading;
+  }
+
+  /** Gives back a claim whose WebSocket handshake failed (no socket reached the session). */
+  void releaseUpgradeClaim() {
+    onContext(() -> {
+      if (upgradingWs == null) {
+        upgrading = false;
+      }
+    });
   }
 
   Future<Void> closeFromServer(String reason) {
@@ -339,6 +376,12 @@ final class EngineSession implements EngineSocket {
   }
 
   private void write(ServerWebSocket socket, EnginePacket packet) {
+    if (socket.isClosed()) {
+      // The peer's close frame arrived (Vert.x marks the socket closed at once) and the TCP close,
+      // which runs our close handler, has not yet: nothing can be written any more, and Vert.x
+      // throws on writeQueueFull. The close handler finishes the session.
+      return;
+    }
     if (packet.isBinary()) {
       socket.writeBinaryMessage(packet.binary());
     } else {
@@ -555,12 +598,13 @@ final class EngineSession implements EngineSocket {
   void onUpgradeSocket(ServerWebSocket socket) {
     attach(socket);
     onContext(() -> {
-      if (state != State.OPEN || !polling || upgradingWs != null) {
+      if (state != State.OPEN || !polling) {
+        // Closed, or closing, since the claim: the claim is void with the session.
+        upgrading = false;
         socket.close();
         return;
       }
       upgradingWs = socket;
-      upgrading = true;
       probed = false;
       upgradeTimer = ctx.setTimer(server.options().upgradeTimeout().toMillis(), t -> {
         upgradeTimer = -1;
