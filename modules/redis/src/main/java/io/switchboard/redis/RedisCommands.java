@@ -190,9 +190,9 @@ final class RedisCommands {
    * Sends {@code first}, then runs the script, in that order. Where one connection serves both
    * (standalone, Sentinel) they go out pipelined, one round trip: Redis runs a connection's
    * commands in order. On a Redis Cluster (the keys may live on different nodes) the script waits
-   * for {@code first}'s reply. Fails when {@code first} fails; the value is the script's reply.
-   * {@code first} must be idempotent: after an error reply in the pipeline (a script Redis no
-   * longer knows) both go again, one after the other.
+   * for {@code first}'s reply. Fails when either fails (pipelined, the script has run even when
+   * {@code first} failed); the value is the script's reply. {@code first} must be idempotent:
+   * when Redis no longer knows the script (NOSCRIPT), both go again, one after the other.
    */
   Future<Response> sendThenEval(Request first, Script script, List<String> keys, String... args) {
     if (cluster != null) {
@@ -200,18 +200,19 @@ final class RedisCommands {
     }
     checkKeys(script, keys);
     Request evalsha = scriptRequest(Command.EVALSHA, script.sha(), keys, Arrays.asList(args));
+    // An error reply fails the whole batch, as "ERR [<index>] <reply>".
     return onLane(c -> c.batch(List.of(first, evalsha)), "script:" + script.name())
-        .compose(replies -> {
-          for (Response r : replies) {
-            if (r != null && r.type() == io.vertx.redis.client.ResponseType.ERROR) {
-              return Future.failedFuture(new RedisReplyException(String.valueOf(r)));
-            }
+        .map(replies -> replies.get(1))
+        .recover(e -> {
+          if (!(e instanceof RedisReplyException r)) {
+            return Future.failedFuture(e);
           }
-          return Future.succeededFuture(replies.get(1));
-        })
-        .recover(e -> e instanceof RedisReplyException
-            ? send(first).compose(v -> eval(script, keys, args))
-            : Future.failedFuture(e));
+          // Only a script Redis does not know ran nothing: it goes again (loaded). Any other error
+          // reply stands: Redis keeps what a failing script wrote before it failed.
+          return r.getMessage().contains("[1] NOSCRIPT")
+              ? send(first).compose(v -> eval(script, keys, args))
+              : Future.failedFuture(new RedisReplyException(script.name() + ": " + r.getMessage()));
+        });
   }
 
   private static void checkKeys(Script script, List<String> keys) {
