@@ -12,11 +12,11 @@ public final class Addresses {
   private Addresses() {}
 
   /**
-   * The prefix of where nodes tell each other which users' sockets, calls and meetings changed, so
+   * The prefix of where nodes tell each other which users' sockets and calls changed, so
    * that each drops its copies ({@link NearCaches}); each node listens on this plus its node id.
    */
-  public static String invalidations(String clusterName) {
-    return "switchboard.invalidate." + clusterName;
+  public static String invalidations(String scope) {
+    return "switchboard.invalidate." + scope;
   }
 
   /** The node's inbox: {@link InterNodeMessage}s for its sockets; lives as long as the node. */

@@ -1,23 +1,13 @@
 package io.switchboard.cluster;
 
 import io.switchboard.signaling.ids.CallId;
-import io.switchboard.signaling.ids.MeetingId;
 import io.switchboard.signaling.ids.NodeId;
-import io.switchboard.signaling.ids.ParticipantId;
 import io.switchboard.signaling.ids.SocketId;
 import io.switchboard.signaling.ids.SocketRef;
 import io.switchboard.signaling.ids.UserId;
 import io.switchboard.signaling.store.Call;
 import io.switchboard.signaling.store.CallState;
 import io.switchboard.signaling.store.CallStore;
-import io.switchboard.signaling.store.MediaPatch;
-import io.switchboard.signaling.store.Meeting;
-import io.switchboard.signaling.store.MeetingEnd;
-import io.switchboard.signaling.store.MeetingJoin;
-import io.switchboard.signaling.store.MeetingLeave;
-import io.switchboard.signaling.store.MeetingStatus;
-import io.switchboard.signaling.store.MeetingStore;
-import io.switchboard.signaling.store.Participant;
 import io.switchboard.signaling.store.PresenceStore;
 import io.switchboard.signaling.store.Stores;
 import io.vertx.core.Future;
@@ -29,8 +19,9 @@ import java.util.List;
 
 /**
  * Node-local copies of what every relayed message reads from Redis: the recipient's sockets and
- * the connected call it belongs to; and, for joins, the live meeting's record. Without them an {@code ice-candidate} costs three Redis reads
+ * the connected call it belongs to. Without them an {@code ice-candidate} costs three Redis reads
  * (the call, the user's socket index, each socket's owner); with them, none while nothing changes.
+ * (A join needs no copy: it is one script, which reads the meeting where it joins it.)
  *
  * <p>Every change goes through the stores this wraps, on some node: that node drops its copy,
  * sends the key to every other node over the clustered event bus, and the change completes only
@@ -46,16 +37,15 @@ public final class NearCaches {
   private static final System.Logger log = System.getLogger(NearCaches.class.getName());
   private static final char USER = 'u';
   private static final char CALL = 'c';
-  private static final char MEETING = 'm';
   /** How long a change waits at most for another node to confirm it dropped its copy. */
   private static final long ACK_TIMEOUT_MS = 1_000;
+  private static final DeliveryOptions ACK_OPTIONS = new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS);
 
   private final Vertx vertx;
   private final String address;
   private final long ttlMillis;
   private final NearCache<UserId, List<SocketRef>> sockets;
   private final NearCache<CallId, Call> calls;
-  private final NearCache<MeetingId, Meeting> meetings;
   private final NodeId self;
   private MessageConsumer<String> consumer;
   private long sweeper = -1;
@@ -73,12 +63,11 @@ public final class NearCaches {
     this.ttlMillis = ttl.toMillis();
     this.sockets = new NearCache<>(ttlMillis, maxEntries);
     this.calls = new NearCache<>(ttlMillis, maxEntries);
-    this.meetings = new NearCache<>(ttlMillis, maxEntries);
   }
 
   /** {@code stores} with the presence and call stores read through the copies. */
   public Stores wrap(Stores stores) {
-    return new Stores(new Meetings(stores.meetings()), stores.rooms(), new Presence(stores.presence()), stores.groups(),
+    return new Stores(stores.meetings(), stores.rooms(), new Presence(stores.presence()), stores.groups(),
         new Calls(stores.calls()));
   }
 
@@ -91,7 +80,6 @@ public final class NearCaches {
     sweeper = vertx.setPeriodic(Math.max(1_000, ttlMillis), t -> {
       sockets.sweep();
       calls.sweep();
-      meetings.sweep();
     });
     return consumer.completion();
   }
@@ -108,18 +96,16 @@ public final class NearCaches {
   public void clear() {
     sockets.clear();
     calls.clear();
-    meetings.clear();
   }
 
   /** Copies served, reads that went to Redis, and invalidations received, per kind. */
   public Stats stats() {
     return new Stats(sockets.size(), sockets.hits(), sockets.misses(), calls.size(), calls.hits(), calls.misses(),
-        meetings.size(), meetings.hits(), meetings.misses(),
-        sockets.invalidations() + calls.invalidations() + meetings.invalidations());
+        sockets.invalidations() + calls.invalidations());
   }
 
   public record Stats(int users, long userHits, long userMisses, int calls, long callHits, long callMisses,
-      int meetings, long meetingHits, long meetingMisses, long invalidations) {}
+      long invalidations) {}
 
   private void invalidated(String key) {
     if (key == null || key.length() < 2) {
@@ -129,7 +115,6 @@ public final class NearCaches {
       switch (key.charAt(0)) {
         case USER -> sockets.invalidate(UserId.of(key.substring(1)));
         case CALL -> calls.invalidate(CallId.of(key.substring(1)));
-        case MEETING -> meetings.invalidate(MeetingId.of(key.substring(1)));
         default -> log.log(System.Logger.Level.DEBUG, "unknown invalidation " + key);
       }
     } catch (RuntimeException e) {
@@ -140,11 +125,6 @@ public final class NearCaches {
   private Future<Void> userChanged(UserId user) {
     sockets.invalidate(user);
     return tellOthers(USER + user.value());
-  }
-
-  private Future<Void> meetingChanged(MeetingId id) {
-    meetings.invalidate(id);
-    return tellOthers(MEETING + id.value());
   }
 
   private Future<Void> callChanged(CallId id) {
@@ -167,12 +147,11 @@ public final class NearCaches {
       return Future.succeededFuture();
     }
     List<Future<?>> acks = new java.util.ArrayList<>(members.size());
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS);
     for (NodeId member : members) {
       if (member.equals(self)) {
         continue;
       }
-      acks.add(vertx.eventBus().request(address + "." + member.value(), key, options).recover(e -> {
+      acks.add(vertx.eventBus().request(address + "." + member.value(), key, ACK_OPTIONS).recover(e -> {
         log.log(System.Logger.Level.DEBUG, "invalidation of " + key + " not confirmed by " + member + ": " + e.getMessage());
         return Future.succeededFuture();
       }));
@@ -230,79 +209,6 @@ public final class NearCaches {
     public Future<UserId> removeSocket(SocketId socket) {
       return after(store.removeSocket(socket), user -> user == null ? Future.succeededFuture() : userChanged(user),
           () -> { });
-    }
-  }
-
-  /** Live meetings for joins; the record changes only when the meeting ends (or is created). */
-  private final class Meetings implements MeetingStore {
-    private final MeetingStore store;
-
-    Meetings(MeetingStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public Future<Meeting> create(Meeting meeting) {
-      return after(store.create(meeting), created -> meetingChanged(meeting.id()), () -> meetingChanged(meeting.id()));
-    }
-
-    @Override
-    public Future<Meeting> createIfAbsent(Meeting meeting) {
-      // Only a meeting this call created is news; an existing one (the common race of several
-      // first joiners) changed nothing.
-      return after(store.createIfAbsent(meeting), stored -> meeting.equals(stored)
-          ? meetingChanged(meeting.id())
-          : Future.succeededFuture(), () -> meetingChanged(meeting.id()));
-    }
-
-    @Override
-    public Future<Meeting> get(MeetingId id) {
-      return store.get(id);
-    }
-
-    @Override
-    public Future<Meeting> getForJoin(MeetingId id) {
-      return meetings.get(id, () -> store.get(id), m -> m.status() == MeetingStatus.LIVE);
-    }
-
-    @Override
-    public Future<MeetingJoin> join(MeetingId id, Participant candidate) {
-      return store.join(id, candidate);
-    }
-
-    @Override
-    public Future<MeetingLeave> leave(MeetingId id, SocketId socket) {
-      return store.leave(id, socket);
-    }
-
-    @Override
-    public Future<MeetingLeave> remove(MeetingId id, ParticipantId participant) {
-      return store.remove(id, participant);
-    }
-
-    @Override
-    public Future<List<Participant>> participants(MeetingId id) {
-      return store.participants(id);
-    }
-
-    @Override
-    public Future<Participant> participant(MeetingId id, SocketId socket) {
-      return store.participant(id, socket);
-    }
-
-    @Override
-    public Future<Participant> updateMedia(MeetingId id, SocketId socket, MediaPatch patch) {
-      return store.updateMedia(id, socket, patch);
-    }
-
-    @Override
-    public Future<MeetingEnd> end(MeetingId id) {
-      return after(store.end(id), ended -> meetingChanged(id), () -> meetingChanged(id));
-    }
-
-    @Override
-    public Future<List<MeetingLeave>> removeSocket(SocketId socket) {
-      return store.removeSocket(socket);
     }
   }
 

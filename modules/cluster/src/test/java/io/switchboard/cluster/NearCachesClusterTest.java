@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.signaling.ids.CallId;
-import io.switchboard.signaling.ids.MeetingId;
 import io.switchboard.signaling.ids.NodeId;
 import io.switchboard.signaling.ids.SocketId;
 import io.switchboard.signaling.ids.SocketRef;
@@ -13,8 +12,6 @@ import io.switchboard.signaling.ids.UserId;
 import io.switchboard.signaling.store.Call;
 import io.switchboard.signaling.store.CallFlavor;
 import io.switchboard.signaling.store.CallState;
-import io.switchboard.signaling.store.Meeting;
-import io.switchboard.signaling.store.MeetingStatus;
 import io.switchboard.signaling.store.Stores;
 import io.switchboard.testkit.TestVertx;
 import io.vertx.core.Vertx;
@@ -113,25 +110,6 @@ class NearCachesClusterTest {
     TestVertx.await(views.get(0).calls().end(id));
     assertNull(TestVertx.await(views.get(1).calls().getToRelay(id)), "node 1 forgets the call node 0 ended");
     assertNull(TestVertx.await(views.get(0).calls().getToRelay(id)));
-  }
-
-  @Test
-  void aLiveMeetingEndedOnOneNodeIsGoneFromTheOtherNodesCopy() {
-    MeetingId id = MeetingId.of("m-" + UUID.randomUUID());
-    assertNull(TestVertx.await(views.get(1).meetings().getForJoin(id)), "absent: nothing is kept");
-    TestVertx.await(views.get(0).meetings().create(new Meeting(id, "t", MeetingStatus.LIVE, UserId.of("host"), 4, null, 0)));
-    assertEquals(MeetingStatus.LIVE, TestVertx.await(views.get(1).meetings().getForJoin(id)).status());
-    await(() -> {
-      TestVertx.await(views.get(1).meetings().getForJoin(id));
-      long hits = caches.get(1).stats().meetingHits();
-      return TestVertx.await(views.get(1).meetings().getForJoin(id)).status() == MeetingStatus.LIVE
-          && caches.get(1).stats().meetingHits() == hits + 1;
-    }, "node 1 serves its copy");
-
-    TestVertx.await(views.get(0).meetings().end(id));
-    assertEquals(MeetingStatus.ENDED, TestVertx.await(views.get(1).meetings().getForJoin(id)).status(),
-        "node 1 reads the end node 0 made");
-    assertEquals(MeetingStatus.ENDED, TestVertx.await(views.get(1).meetings().getForJoin(id)).status());
   }
 
   private static void await(Supplier<Boolean> condition, String what) {

@@ -16,6 +16,7 @@ import io.switchboard.signaling.store.MeetingJoin;
 import io.switchboard.signaling.store.MeetingLeave;
 import io.switchboard.signaling.store.MeetingStatus;
 import io.switchboard.signaling.store.MeetingStore;
+import io.switchboard.signaling.store.OpenJoin;
 import io.switchboard.signaling.store.Participant;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -50,21 +51,11 @@ public final class RedisMeetingStore implements MeetingStore {
 
   @Override
   public Future<Meeting> create(Meeting meeting) {
-    return store(meeting).compose(stored -> stored == meeting
-        ? Future.succeededFuture(meeting)
-        : Future.failedFuture(new SignalingException(ErrorCode.CONFLICT, "Meeting already exists")));
-  }
-
-  @Override
-  public Future<Meeting> createIfAbsent(Meeting meeting) {
-    return store(meeting);
-  }
-
-  /** Stores the meeting unless its id exists; returns {@code meeting} itself when stored, else the existing one. */
-  private Future<Meeting> store(Meeting meeting) {
     return redis.eval(RedisScripts.MEETING_CREATE, List.of(keys.meeting(meeting.id())),
             RedisCodec.meetingRecord(meeting), meeting.status().wire(), Integer.toString(meeting.maxParticipants()))
-        .map(r -> r.get(0).toInteger() == 1 ? meeting : RedisCodec.meeting(str(r.get(1)), str(r.get(2))));
+        .compose(stored -> stored.toInteger() == 1
+            ? Future.succeededFuture(meeting)
+            : Future.failedFuture(new SignalingException(ErrorCode.CONFLICT, "Meeting already exists")));
   }
 
   @Override
@@ -75,25 +66,49 @@ public final class RedisMeetingStore implements MeetingStore {
 
   @Override
   public Future<MeetingJoin> join(MeetingId id, Participant candidate) {
+    return joinScript(id, candidate, false, null).map(OpenJoin::joined);
+  }
+
+  /** One script: creates the meeting when absent, refuses one with a password, joins. */
+  @Override
+  public Future<OpenJoin> joinIfOpen(MeetingId id, Participant candidate, Meeting ifAbsent) {
+    return joinScript(id, candidate, true, ifAbsent);
+  }
+
+  private Future<OpenJoin> joinScript(MeetingId id, Participant candidate, boolean refuseProtected, Meeting ifAbsent) {
     SocketId socket = candidate.socket().id();
     String entry = RedisCodec.indexField(id.value(), candidate.id().value());
+    List<String> args = new ArrayList<>(8);
+    args.add(socket.value());
+    args.add(candidate.id().value());
+    args.add(RedisCodec.participant(candidate));
+    args.add(RedisCodec.media(candidate.media()));
+    args.add(refuseProtected ? "1" : "0");
+    if (ifAbsent != null) {
+      args.add(RedisCodec.meetingRecord(ifAbsent));
+      args.add(ifAbsent.status().wire());
+      args.add(Integer.toString(ifAbsent.maxParticipants()));
+    }
     // The socket's index entry first: the index never misses a meeting the socket is in.
     return redis.sendThenEval(RedisCommands.indexPut(keys.socketMeetings(socket), entry), RedisScripts.MEETING_JOIN,
-            meetingKeys(id), socket.value(), candidate.id().value(), RedisCodec.participant(candidate),
-            RedisCodec.media(candidate.media()))
+            meetingKeys(id), args.toArray(String[]::new))
         .compose(r -> {
           List<String> out = strings(r);
           String outcome = out.get(0);
           if (outcome.equals("joined")) {
             Meeting meeting = RedisCodec.meeting(out.get(1), out.get(2));
-            return Future.succeededFuture(new MeetingJoin(meeting, candidate, false, RedisCodec.participants(out, 3)));
+            return Future.succeededFuture(
+                OpenJoin.of(new MeetingJoin(meeting, candidate, false, RedisCodec.participants(out, 3))));
           }
           // Nothing was joined with this candidate: its index entry goes.
           Future<Void> undo = RedisCommands.bestEffort(
               redis.send(RedisCommands.indexDelete(keys.socketMeetings(socket), entry)), "join");
           return undo.compose(v -> switch (outcome) {
-            case "already" -> Future.succeededFuture(new MeetingJoin(RedisCodec.meeting(out.get(1), out.get(2)),
-                RedisCodec.participant(out.get(3), out.get(4)), true, RedisCodec.participants(out, 5)));
+            case "already" -> Future.succeededFuture(OpenJoin.of(new MeetingJoin(
+                RedisCodec.meeting(out.get(1), out.get(2)), RedisCodec.participant(out.get(3), out.get(4)), true,
+                RedisCodec.participants(out, 5))));
+            case "password" -> Future.succeededFuture(
+                OpenJoin.passwordRequired(RedisCodec.meeting(out.get(1), out.get(2))));
             case "not_found" -> Future.failedFuture(SignalingException.notFound("Meeting not found"));
             case "ended" -> Future.failedFuture(new SignalingException(ErrorCode.MEETING_ENDED, "Meeting has ended"));
             case "full" -> Future.failedFuture(new SignalingException(ErrorCode.MEETING_FULL, "Meeting is full"));

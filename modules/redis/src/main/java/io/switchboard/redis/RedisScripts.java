@@ -63,23 +63,30 @@ final class RedisScripts {
 
   // ---- meetings: KEYS of one meeting -------------------------------------------------------------
 
-  /** KEYS meeting; ARGV record, status, max. {1} when stored, {0, record, status} when it existed. */
+  /** KEYS meeting; ARGV record, status, max. 1 when stored, 0 when a meeting had the id. */
   static final Script MEETING_CREATE = Script.of("meeting_create", 1, """
-      local m = redis.call('HMGET', KEYS[1], 'record', 'status')
-      if m[1] then return {0, m[1], m[2] or 'live'} end
+      if redis.call('HEXISTS', KEYS[1], 'record') == 1 then return 0 end
       redis.call('HSET', KEYS[1], 'record', ARGV[1], 'status', ARGV[2], 'max', ARGV[3])
-      return {1}
+      return 1
       """);
 
   /**
-   * KEYS meeting, parts, media, order, pids; ARGV socket, participant id, participant, media.
-   * {'not_found'} | {'ended'} | {'full'} | {'joined', record, status, others (participant, media)...}
+   * KEYS meeting, parts, media, order, pids; ARGV socket, participant id, participant, media,
+   * '1' to refuse a meeting with a password (else '0'), then optionally the record, status and
+   * max of a meeting to create when none exists (as {@link #MEETING_CREATE}).
+   * {'not_found'} | {'ended'} | {'password', record, status} | {'full'}
+   * | {'joined', record, status, others (participant, media)...}
    * | {'already', record, status, participant, media, others...}.
    */
   static final Script MEETING_JOIN = Script.of("meeting_join", 5, ORDERED + """
       local m = redis.call('HMGET', KEYS[1], 'record', 'status', 'max')
-      if not m[1] then return {'not_found'} end
+      if not m[1] then
+        if not ARGV[6] then return {'not_found'} end
+        redis.call('HSET', KEYS[1], 'record', ARGV[6], 'status', ARGV[7], 'max', ARGV[8])
+        m = {ARGV[6], ARGV[7], ARGV[8]}
+      end
       if m[2] ~= 'live' then return {'ended'} end
+      if ARGV[5] == '1' and cjson.decode(m[1])['passwordHash'] then return {'password', m[1], m[2]} end
       local sid = ARGV[1]
       local mine = redis.call('HGET', KEYS[2], sid)
       if mine then

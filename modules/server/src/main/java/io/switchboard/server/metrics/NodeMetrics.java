@@ -147,11 +147,10 @@ public final class NodeMetrics implements AutoCloseable {
   public void nearCaches(java.util.function.Supplier<io.switchboard.cluster.NearCaches.Stats> stats) {
     nearCacheKind(stats, "sockets", "relays", "the recipient's sockets", s -> s.userHits(), s -> s.userMisses());
     nearCacheKind(stats, "calls", "relays", "their connected call", s -> s.callHits(), s -> s.callMisses());
-    nearCacheKind(stats, "meetings", "joins", "their live meeting", s -> s.meetingHits(), s -> s.meetingMisses());
     FunctionCounter.builder("switchboard.near.cache.invalidations", stats, s -> s.get().invalidations())
-        .description("copies dropped because a user's sockets, a call or a meeting changed (on any node)")
+        .description("copies dropped because a user's sockets or a call changed (on any node)")
         .register(registry);
-    Gauge.builder("switchboard.near.cache.entries", stats, s -> s.get().users() + s.get().calls() + s.get().meetings())
+    Gauge.builder("switchboard.near.cache.entries", stats, s -> s.get().users() + s.get().calls())
         .description("copies held").strongReference(true).register(registry);
   }
 

@@ -55,30 +55,18 @@ public final class MeetingHandlers {
     String userName = client.identity().verified() && client.identity().name() != null
         ? client.identity().name()
         : declaredName != null ? declaredName : user.value();
-    return meetingForJoin(id, user)
-        .compose(meeting -> checkPassword(meeting, password).map(meeting))
-        .compose(meeting -> {
-          Participant candidate = new Participant(ParticipantId.of(UUID.randomUUID().toString()), id, client.ref(), user,
-              userName, MediaState.INITIAL, ctx.now());
-          return ctx.stores().meetings().join(id, candidate);
-        })
+    Participant candidate = new Participant(ParticipantId.of(UUID.randomUUID().toString()), id, client.ref(), user,
+        userName, MediaState.INITIAL, ctx.now());
+    Meeting ifAbsent = ctx.config().meetingsAutoCreate()
+        ? new Meeting(id, id.value(), MeetingStatus.LIVE, user, ctx.config().meetingMaxParticipants(), null, ctx.now())
+        : null;
+    // One store call for a meeting without a password (one script on Redis); a meeting with one
+    // comes back untouched, and is joined once the password checks out.
+    return ctx.stores().meetings().joinIfOpen(id, candidate, ifAbsent)
+        .compose(attempt -> attempt.joined() != null
+            ? Future.succeededFuture(attempt.joined())
+            : checkPassword(attempt.passwordRequired(), password).compose(v -> ctx.stores().meetings().join(id, candidate)))
         .compose(join -> announceJoin(client, join));
-  }
-
-  private Future<Meeting> meetingForJoin(MeetingId id, UserId user) {
-    return ctx.stores().meetings().getForJoin(id).compose(meeting -> {
-      if (meeting != null) {
-        return Future.succeededFuture(meeting);
-      }
-      if (!ctx.config().meetingsAutoCreate()) {
-        return Future.failedFuture(SignalingException.notFound("Meeting not found"));
-      }
-      Meeting created = new Meeting(id, id.value(), MeetingStatus.LIVE, user, ctx.config().meetingMaxParticipants(), null,
-          ctx.now());
-      return ctx.stores().meetings().createIfAbsent(created);
-    }).compose(meeting -> meeting.status() == MeetingStatus.LIVE
-        ? Future.succeededFuture(meeting)
-        : Future.failedFuture(new SignalingException(ErrorCode.MEETING_ENDED, "Meeting has ended")));
   }
 
   private Future<Void> checkPassword(Meeting meeting, String password) {

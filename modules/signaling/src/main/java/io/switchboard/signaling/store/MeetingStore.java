@@ -17,21 +17,8 @@ public interface MeetingStore {
   /** Stores a new meeting. Fails {@code conflict} when the id exists. */
   Future<Meeting> create(Meeting meeting);
 
-  /** Stores the meeting unless one with its id exists; returns the stored one either way. */
-  Future<Meeting> createIfAbsent(Meeting meeting);
-
   /** The meeting, or null. */
   Future<Meeting> get(MeetingId id);
-
-  /**
-   * The meeting, to decide a join against (its password, whether to create it): {@link #get} or,
-   * in a cluster, a node-local copy of a live meeting that its end invalidates on every node. The
-   * join itself checks the meeting's status atomically, so a copy that lags an end cannot let
-   * anyone into an ended meeting.
-   */
-  default Future<Meeting> getForJoin(MeetingId id) {
-    return get(id);
-  }
 
   /**
    * Atomically adds {@code candidate} to the meeting. The meeting must exist ({@code not_found},
@@ -40,6 +27,17 @@ public interface MeetingStore {
    * Otherwise a meeting holding {@code maxParticipants} fails {@code meeting_full}.
    */
   Future<MeetingJoin> join(MeetingId id, Participant candidate);
+
+  /**
+   * A join without a password, in one step where the store can (a join's common case). First,
+   * when no meeting has the id and {@code ifAbsent} is given, stores {@code ifAbsent} (null: the
+   * meeting must exist; concurrent calls store one meeting, which they all join). Then refuses as {@link #join}
+   * does ({@code not_found}, {@code meeting_ended}, in that order); a live meeting that asks a
+   * password is not joined: the outcome names it ({@link OpenJoin#passwordRequired}) and nothing
+   * else changed, for the caller to check the password and call {@link #join}. Otherwise joins
+   * {@code candidate} as {@link #join} does ({@code meeting_full}, or already joined).
+   */
+  Future<OpenJoin> joinIfOpen(MeetingId id, Participant candidate, Meeting ifAbsent);
 
   /** Removes the participant of {@code socket} and reports who remained; null when it was not in. */
   Future<MeetingLeave> leave(MeetingId id, SocketId socket);

@@ -90,7 +90,7 @@ public abstract class MeetingStoreContract {
     return out;
   }
 
-  // ---- create, createIfAbsent, get -------------------------------------------------------------
+  // ---- create, get ------------------------------------------------------------------------------
 
   @Test
   void createdMeetingIsReturnedAndReadBackWithEveryField() {
@@ -110,37 +110,6 @@ public abstract class MeetingStoreContract {
     Meeting second = new Meeting(M1, "Other", MeetingStatus.LIVE, UserId.of("mallory"), 2, "$2a$04$x", 1L);
     refused(ErrorCode.CONFLICT, store.create(second));
     assertEquals(first, await(store.get(M1)));
-  }
-
-  @Test
-  void createIfAbsentStoresANewMeeting() {
-    Meeting m = meeting(M1, 5);
-    assertEquals(m, await(store.createIfAbsent(m)));
-    assertEquals(m, await(store.get(M1)));
-  }
-
-  @Test
-  void createIfAbsentReturnsTheStoredMeetingWhenOneExists() {
-    Meeting first = created(M1, 5);
-    Meeting second = new Meeting(M1, "Other", MeetingStatus.LIVE, UserId.of("mallory"), 2, null, 1L);
-    assertEquals(first, await(store.createIfAbsent(second)));
-    assertEquals(first, await(store.get(M1)));
-  }
-
-  @Test
-  void concurrentCreateIfAbsentAllSeeTheSameMeeting() throws Exception {
-    List<Callable<Future<Meeting>>> calls = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      Meeting m = new Meeting(M1, "name " + i, MeetingStatus.LIVE, UserId.of("u" + i), 5, null, i);
-      calls.add(() -> store.createIfAbsent(m));
-    }
-    List<Outcome<Meeting>> outcomes = allAtOnce(8, calls);
-    Meeting stored = await(store.get(M1));
-    assertNotNull(stored);
-    for (Outcome<Meeting> o : outcomes) {
-      assertNull(o.refusal());
-      assertEquals(stored, o.value());
-    }
   }
 
   // ---- join ------------------------------------------------------------------------------------
@@ -332,6 +301,98 @@ public abstract class MeetingStoreContract {
       fresh += o.value().alreadyJoined() ? 0 : 1;
     }
     assertEquals(1, fresh);
+  }
+
+  // ---- joinIfOpen ------------------------------------------------------------------------------
+
+  private static Meeting protectedMeeting(MeetingId id, int max) {
+    return new Meeting(id, "Board " + id.value(), MeetingStatus.LIVE, CREATOR, max, "$2a$04$hash", 1_700_000_000_000L);
+  }
+
+  @Test
+  void joinIfOpenCreatesAnAbsentMeetingAndJoinsIt() {
+    Meeting m = meeting(M1, 5);
+    Participant c = candidate(M1, "s1", "u1");
+    OpenJoin open = await(store.joinIfOpen(M1, c, m));
+    assertNull(open.passwordRequired());
+    assertEquals(new MeetingJoin(m, c, false, List.of()), open.joined());
+    assertEquals(m, await(store.get(M1)));
+    assertEquals(List.of(c), await(store.participants(M1)));
+  }
+
+  @Test
+  void joinIfOpenWithoutAMeetingToCreateFailsNotFoundAndCreatesNothing() {
+    SignalingException e = refused(ErrorCode.NOT_FOUND, store.joinIfOpen(M1, candidate(M1, "s1", "u1"), null));
+    assertEquals("Meeting not found", e.getMessage());
+    assertNull(await(store.get(M1)));
+    assertEquals(List.of(), await(store.removeSocket(SocketId.of("s1"))));
+  }
+
+  @Test
+  void joinIfOpenKeepsAnExistingMeeting() {
+    Meeting first = created(M1, 5);
+    Meeting other = new Meeting(M1, "Other", MeetingStatus.LIVE, UserId.of("mallory"), 2, null, 1L);
+    OpenJoin open = await(store.joinIfOpen(M1, candidate(M1, "s1", "u1"), other));
+    assertEquals(first, open.joined().meeting());
+    assertEquals(first, await(store.get(M1)));
+  }
+
+  @Test
+  void joinIfOpenOfAMeetingWithAPasswordJoinsNothingAndNamesIt() {
+    Meeting m = await(store.create(protectedMeeting(M1, 5)));
+    Participant c = candidate(M1, "s1", "u1");
+    OpenJoin open = await(store.joinIfOpen(M1, c, meeting(M1, 5)));
+    assertNull(open.joined());
+    assertEquals(m, open.passwordRequired());
+    assertEquals(List.of(), await(store.participants(M1)));
+    assertEquals(List.of(), await(store.removeSocket(SocketId.of("s1"))), "no trace of the socket");
+    // The caller checked the password: the plain join lets the same candidate in.
+    assertEquals(c, await(store.join(M1, c)).self());
+  }
+
+  @Test
+  void joinIfOpenOfAnEndedMeetingFailsMeetingEndedBeforeAskingItsPassword() {
+    await(store.create(protectedMeeting(M1, 5)));
+    assertNotNull(await(store.end(M1)));
+    refused(ErrorCode.MEETING_ENDED, store.joinIfOpen(M1, candidate(M1, "s1", "u1"), meeting(M1, 5)));
+    assertEquals(MeetingStatus.ENDED, await(store.get(M1)).status(), "an ended meeting is not created again");
+  }
+
+  @Test
+  void joinIfOpenOfAFullMeetingFailsMeetingFull() {
+    created(M1, 1);
+    joined(M1, "s1", "u1");
+    refused(ErrorCode.MEETING_FULL, store.joinIfOpen(M1, candidate(M1, "s2", "u2"), meeting(M1, 1)));
+    assertNull(await(store.participant(M1, SocketId.of("s2"))));
+  }
+
+  @Test
+  void joinIfOpenOfASocketAlreadyInGetsItsParticipant() {
+    created(M1, 5);
+    Participant a = joined(M1, "s1", "u1");
+    OpenJoin again = await(store.joinIfOpen(M1, candidate(M1, "s1", "u1"), null));
+    assertTrue(again.joined().alreadyJoined());
+    assertEquals(a, again.joined().self());
+  }
+
+  @Test
+  void concurrentJoinIfOpenOfAnAbsentMeetingCreatesItOnceAndAdmitsEveryone() throws Exception {
+    List<Callable<Future<OpenJoin>>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Meeting m = new Meeting(M1, "name " + i, MeetingStatus.LIVE, UserId.of("u" + i), 50, null, i);
+      Participant c = candidate(M1, "s" + i, "u" + i);
+      calls.add(() -> store.joinIfOpen(M1, c, m));
+    }
+    List<Outcome<OpenJoin>> outcomes = allAtOnce(8, calls);
+    Meeting stored = await(store.get(M1));
+    List<Participant> order = await(store.participants(M1));
+    assertEquals(20, order.size());
+    for (Outcome<OpenJoin> o : outcomes) {
+      assertNull(o.refusal());
+      MeetingJoin join = o.value().joined();
+      assertEquals(stored, join.meeting());
+      assertEquals(order.subList(0, order.indexOf(join.self())), join.others());
+    }
   }
 
   // ---- leave and remove ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import io.switchboard.signaling.store.MeetingJoin;
 import io.switchboard.signaling.store.MeetingLeave;
 import io.switchboard.signaling.store.MeetingStatus;
 import io.switchboard.signaling.store.MeetingStore;
+import io.switchboard.signaling.store.OpenJoin;
 import io.switchboard.signaling.store.Participant;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -40,10 +41,6 @@ public final class InMemoryMeetingStore implements MeetingStore {
     return Future.succeededFuture(meeting);
   }
 
-  @Override
-  public synchronized Future<Meeting> createIfAbsent(Meeting meeting) {
-    return Future.succeededFuture(meetings.computeIfAbsent(meeting.id(), k -> meeting));
-  }
 
   @Override
   public synchronized Future<Meeting> get(MeetingId id) {
@@ -72,6 +69,15 @@ public final class InMemoryMeetingStore implements MeetingStore {
     present.put(socket, candidate);
     bySocket.computeIfAbsent(socket, k -> new HashSet<>()).add(id);
     return Future.succeededFuture(new MeetingJoin(meeting, candidate, false, others));
+  }
+
+  @Override
+  public synchronized Future<OpenJoin> joinIfOpen(MeetingId id, Participant candidate, Meeting ifAbsent) {
+    Meeting meeting = ifAbsent == null ? meetings.get(id) : meetings.computeIfAbsent(id, k -> ifAbsent);
+    if (meeting != null && meeting.status() == MeetingStatus.LIVE && meeting.hasPassword()) {
+      return Future.succeededFuture(OpenJoin.passwordRequired(meeting));
+    }
+    return join(id, candidate).map(OpenJoin::of);
   }
 
   private static List<Participant> othersThan(LinkedHashMap<SocketId, Participant> present, SocketId socket) {
