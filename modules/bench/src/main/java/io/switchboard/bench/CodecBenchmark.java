@@ -1,11 +1,15 @@
 package io.switchboard.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.protocol.engine.EngineCodec;
 import io.switchboard.protocol.engine.EnginePacket;
 import io.switchboard.protocol.socketio.EncodedPacket;
+import io.switchboard.protocol.socketio.Json;
 import io.switchboard.protocol.socketio.SioPacket;
+import io.switchboard.protocol.socketio.SioPacketType;
 import io.switchboard.protocol.socketio.SioParser;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +43,8 @@ public class CodecBenchmark {
   private String pollingBody;
   private SioPacket packet;
   private SioParser.Decoder decoder;
+  /** The offer's payload as JSON text, as it crosses from one node to another. */
+  private String payloadJson;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -46,6 +52,10 @@ public class CodecBenchmark {
     pollingBody = frame;
     decoder = new SioParser.Decoder(10);
     packet = decodeFrame();
+    payloadJson = Json.write(packet.data().get(1));
+    if (!fromNodeParsed().equals(fromNodeAsText())) {
+      throw new IllegalStateException("payload text and parsed payload encode differently: " + fromNodeAsText());
+    }
     // The relay must put on the wire exactly what came in.
     if (!frame.equals(encodeFrame()) || !frame.equals(relay())) {
       throw new IllegalStateException("codec does not round-trip the sample: " + encodeFrame());
@@ -85,6 +95,27 @@ public class CodecBenchmark {
     body.remove("targetUserId");
     body.put("fromUserId", SignalingSamples.FROM_USER_ID);
     return EngineCodec.encodeText(EnginePacket.message(SioParser.encode(in).text()));
+  }
+
+  /**
+   * A payload that came from another node as JSON text, to a socket here: parsed, then encoded
+   * (what the receiving node did before it wrote the text as it came).
+   */
+  @Benchmark
+  public String fromNodeParsed() {
+    try {
+      ArrayNode data = JsonNodeFactory.instance.arrayNode(2).add("offer").add(Json.parse(payloadJson));
+      return EngineCodec.encodeText(EnginePacket.message(
+          SioParser.encode(new SioPacket(SioPacketType.EVENT, "/", SioPacket.NO_ID, data)).text()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The same, with the text wrapped in the packet as it is (what the receiving node does). */
+  @Benchmark
+  public String fromNodeAsText() {
+    return EngineCodec.encodeText(EnginePacket.message(SioParser.encodeEvent("/", "offer", payloadJson).text()));
   }
 
   /** The same packet as an HTTP long-polling request body. */

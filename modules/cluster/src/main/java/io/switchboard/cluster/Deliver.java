@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One event for some sockets of the receiving node. The payload travels as JSON text, parsed once
- * by the receiver whatever the number of its sockets. JSON text has no binary type, so binary
- * values (Socket.IO attachments, which clients may send in relayed payloads) travel beside it:
- * each one is {@code null} in the text and listed in {@code binaries} with its JSON Pointer, and
- * the receiver puts it back before delivering.
+ * One event for some sockets of the receiving node. The payload travels as JSON text, which the
+ * receiver writes out to its sockets as it came, without parsing it. JSON text has no binary
+ * type, so binary values (Socket.IO attachments, which clients may send in relayed payloads)
+ * travel beside it: each one is {@code null} in the text and listed in {@code binaries} with its
+ * JSON Pointer, and the receiver parses such a payload and puts them back before delivering.
  *
  * @param binaries the payload's binary values, by JSON Pointer (RFC 6901) into the payload; empty for most events
  */

@@ -43,6 +43,15 @@ public final class EventBusRouter implements Outbound {
       .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .build();
 
+  /** A payload's JSON text parsed as the router parses it; {@link IllegalArgumentException} when it is not JSON. */
+  static JsonNode parsePayload(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
   private final Vertx vertx;
   private final NodeId self;
   private final LocalSockets local;
@@ -157,15 +166,18 @@ public final class EventBusRouter implements Outbound {
     }
     if (message instanceof Deliver d) {
       stats.received(d.event());
-      JsonNode payload;
       try {
-        payload = Binaries.restore(JSON.readTree(d.payloadJson()), d.binaries());
-      } catch (JsonProcessingException | RuntimeException e) {
+        if (d.binaries().isEmpty()) {
+          // The text the sender wrote is what a local delivery would write: it goes out unparsed.
+          local.deliverJson(d.sockets(), d.event(), d.payloadJson());
+        } else {
+          local.deliver(d.sockets(), d.event(), Binaries.restore(parsePayload(d.payloadJson()), d.binaries()));
+        }
+      } catch (IllegalArgumentException e) {
+        // Not JSON, or a binary value with no place in it.
         stats.countDropped();
         log.log(System.Logger.Level.WARNING, "undecodable payload from " + d.origin() + " for " + d.event());
-        return;
       }
-      local.deliver(d.sockets(), d.event(), payload);
     } else {
       stats.countDropped();
       log.log(System.Logger.Level.WARNING, "dropped an inter-node message of unknown type or version");

@@ -106,7 +106,7 @@ public final class SwitchboardNode {
         this.nearCaches = null;
       }
       if (backend.clustered()) {
-        this.clusterRouter = new EventBusRouter(vertx, node, local::deliver);
+        this.clusterRouter = new EventBusRouter(vertx, node, local);
         metrics.router(clusterRouter);
         out = clusterRouter;
         Duration pollTimeout = config.engine().pingInterval().plus(config.engine().pingTimeout()).plusSeconds(5);

@@ -60,6 +60,38 @@ public final class SioParser {
     return new EncodedPacket(sb.toString(), attachments);
   }
 
+  /**
+   * The EVENT packet {@code [event, payload]} for {@code nsp}, from the payload's JSON text as
+   * {@link Json#write} wrote it (no binary values): the same text {@link #encode} gives for the
+   * parsed payload, without parsing it. For a payload that crossed nodes as text.
+   */
+  public static EncodedPacket encodeEvent(String nsp, String event, String payloadJson) {
+    StringBuilder sb = new StringBuilder(payloadJson.length() + event.length() + nsp.length() + 8);
+    sb.append(SioPacketType.EVENT.digit());
+    if (!"/".equals(nsp)) {
+      sb.append(nsp).append(',');
+    }
+    sb.append('[');
+    if (plainAscii(event)) {
+      // Every event name of the contract: JSON writes it between quotes as it is.
+      sb.append('"').append(event).append('"');
+    } else {
+      sb.append(Json.write(com.fasterxml.jackson.databind.node.TextNode.valueOf(event)));
+    }
+    return new EncodedPacket(sb.append(',').append(payloadJson).append(']').toString());
+  }
+
+  /** Printable ASCII without a quote or a backslash: nothing JSON would escape. */
+  private static boolean plainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static boolean hasBinary(JsonNode node) {
     if (node instanceof BinaryNode) {
       return true;

@@ -331,26 +331,44 @@ class SioParserTest {
 
   // ---- JSON: what comes in goes out, byte for byte --------------------------------------------
 
+  /** JSON values that must cross the wire unchanged: numbers of every size and precision, key order, escapes. */
+  static Stream<String> relayedJson() {
+    return Stream.of("0", "1", "-1", "2147483647", "2147483648", "-2147483649", "9007199254740993", "9223372036854775807",
+        "9223372036854775808", "123456789012345678901234567890", "-123456789012345678901234567890",
+        "0.1", "1.0", "1.50", "100.000", "-0.000001", "3.141592653589793238462643383279502884197",
+        "0.30000000000000004", "1.7976931348623157", "12345678901234567890.123456789012345678901",
+        "{\"b\":1,\"a\":2,\"c\":{\"z\":0,\"y\":[],\"x\":{}}}",
+        "{\"z\":1,\"_placeholder\":true,\"num\":0}",
+        "{\"sdp\":\"v=0\\r\\no=- 4611731400430051336 2 IN IP4 127.0.0.1\\r\\ns=-\\r\\n\",\"type\":\"offer\"}",
+        "\"h\u00e9llo w\u00f6rld \u65e5\u672c\u8a9e \ud83d\ude00 \u0645\u0631\u062d\u0628\u0627\"",
+        "\"tab\\tnew\\nline\\r\\nquote\\\"backslash\\\\\"",
+        "\"slash / and </script>\"",
+        "\"\\u0000\\u0001\u007f\u2028\u2029\"",
+        "\"\"", "true", "false", "null", "[]", "{}", "[[[[]]]]", "[1,[2,[3,{\"a\":[4]}]]]",
+        "{\"candidate\":\"candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 0.0.0.0 rport 0\","
+            + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"WsZA\"}");
+  }
+
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {
-      "0", "1", "-1", "2147483647", "2147483648", "-2147483649", "9007199254740993", "9223372036854775807",
-      "9223372036854775808", "123456789012345678901234567890", "-123456789012345678901234567890",
-      "0.1", "1.0", "1.50", "100.000", "-0.000001", "3.141592653589793238462643383279502884197",
-      "0.30000000000000004", "1.7976931348623157", "12345678901234567890.123456789012345678901",
-      "{\"b\":1,\"a\":2,\"c\":{\"z\":0,\"y\":[],\"x\":{}}}",
-      "{\"z\":1,\"_placeholder\":true,\"num\":0}",
-      "{\"sdp\":\"v=0\\r\\no=- 4611731400430051336 2 IN IP4 127.0.0.1\\r\\ns=-\\r\\n\",\"type\":\"offer\"}",
-      "\"h\u00e9llo w\u00f6rld \u65e5\u672c\u8a9e \ud83d\ude00 \u0645\u0631\u062d\u0628\u0627\"",
-      "\"tab\\tnew\\nline\\r\\nquote\\\"backslash\\\\\"",
-      "\"slash / and </script>\"",
-      "\"\\u0000\\u0001\u007f\u2028\u2029\"",
-      "\"\"", "true", "false", "null", "[]", "{}", "[[[[]]]]", "[1,[2,[3,{\"a\":[4]}]]]",
-      "{\"candidate\":\"candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 0.0.0.0 rport 0\","
-          + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"WsZA\"}"})
+  @MethodSource("relayedJson")
   void jsonArgumentIsRelayedByteForByte(String json) {
     for (String wire : List.of("2[\"e\"," + json + "]", "2/admin,77[\"e\"," + json + "]", "3/admin,77[" + json + "]",
         "3[" + json + "," + json + "]")) {
       assertEquals(wire, SioParser.encode(decode(wire)).text());
+    }
+  }
+
+  /** A payload that crossed nodes as JSON text goes out as if it had been parsed and encoded here. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("relayedJson")
+  void eventFromPayloadTextIsTheEncodedEvent(String json) throws JsonProcessingException {
+    JsonNode payload = Json.parse(json);
+    for (String nsp : List.of("/", "/admin")) {
+      for (String event : List.of("ice-candidate", "qu\"ote\\ \u00fc\n")) {
+        ArrayNode data = JsonNodeFactory.instance.arrayNode().add(event).add(payload);
+        String expected = SioParser.encode(new SioPacket(SioPacketType.EVENT, nsp, SioPacket.NO_ID, data)).text();
+        assertEquals(expected, SioParser.encodeEvent(nsp, event, Json.write(payload)).text());
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.switchboard.server.binding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.switchboard.cluster.LocalSockets;
 import io.switchboard.protocol.socketio.EncodedPacket;
 import io.switchboard.protocol.socketio.Namespace;
 import io.switchboard.protocol.socketio.SioPacket;
@@ -11,12 +12,13 @@ import io.switchboard.protocol.socketio.SioParser;
 import io.switchboard.protocol.socketio.SioSocket;
 import io.switchboard.signaling.ids.SocketId;
 import java.util.Collection;
+import java.util.function.Supplier;
 
 /**
  * Emits one event to sockets connected to this node: encoded once, sent to each. Sockets that are
  * gone are skipped. Any thread.
  */
-public final class LocalDelivery {
+public final class LocalDelivery implements LocalSockets {
   private final Namespace namespace;
   private final SignalingObserver observer;
 
@@ -31,7 +33,18 @@ public final class LocalDelivery {
   }
 
   /** Returns how many sockets were found here. */
+  @Override
   public int deliver(Collection<SocketId> sockets, String event, JsonNode payload) {
+    return send(sockets, event, () -> encode(namespace.name(), event, payload));
+  }
+
+  /** A payload from another node, as JSON text: written out as it came, not parsed again. */
+  @Override
+  public int deliverJson(Collection<SocketId> sockets, String event, String payloadJson) {
+    return send(sockets, event, () -> SioParser.encodeEvent(namespace.name(), event, payloadJson));
+  }
+
+  private int send(Collection<SocketId> sockets, String event, Supplier<EncodedPacket> encoder) {
     EncodedPacket packet = null;
     int sent = 0;
     for (SocketId id : sockets) {
@@ -40,7 +53,7 @@ public final class LocalDelivery {
         continue;
       }
       if (packet == null) {
-        packet = encode(namespace.name(), event, payload);
+        packet = encoder.get();
       }
       socket.send(packet);
       sent++;
