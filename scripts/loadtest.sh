@@ -32,6 +32,13 @@
 #   READY_TIMEOUT       seconds a node may take to become ready (default 120)
 #   SWITCHBOARD_*       passed to every Switchboard node (SWITCHBOARD_MEETINGS_AUTO_CREATE defaults to true
 #                       here: the meeting scenarios join meetings nobody created)
+#   compare only:
+#   COMPARE_RELAY_RATE        the fixed relay rate (default 2000 msgs/s)
+#   COMPARE_WARMUP_PASSES     meeting + relay runs after the cold ones, before the measured ones (default 3;
+#                             --quick 1)
+#   COMPARE_MAX_CONNECTIONS   the last connect step of one node (default 19000)
+#   COMPARE_MEETING_RUNS      measured meeting runs (default 3): the summary shows the first one's plot and
+#                             numbers, and the median join p99 of all (labels <stack>-<n>n, -rep2, -rep3, ...)
 set -euo pipefail
 for var in SERVER_JAR LOADTEST_JAR; do
   if [ -n "${!var:-}" ] && [[ "${!var}" != /* ]]; then
@@ -408,13 +415,13 @@ smoke() {
 }
 
 # The benchmark: both stacks back to back at each node count, the same scenarios, then the summary
-# table and side-by-side plots. --quick: shorter runs (a preliminary check, minutes instead of ~20).
+# table and side-by-side plots (35-45 minutes). --quick: shorter runs, one warm-up pass (about 13).
 compare() {
-  local quick=0 n target conn_steps relay_rate relay_d ramp_args meeting_args churn_args
+  local quick=0 n w r target conn_steps relay_rate relay_d ramp_args meeting_args churn_args warm_passes meeting_runs
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1; shift ;;
-      *) die "compare takes --quick only (tune with COMPARE_* variables, see BENCHMARKS.md)" ;;
+      *) die "compare takes --quick only (tune with COMPARE_* variables, see --help)" ;;
     esac
   done
   build_jars
@@ -422,6 +429,9 @@ compare() {
   new_out compare
   machine_info
   relay_rate="${COMPARE_RELAY_RATE:-2000}"
+  warm_passes="${COMPARE_WARMUP_PASSES:-3}"
+  [ "$quick" = 1 ] && warm_passes="${COMPARE_WARMUP_PASSES:-1}"
+  meeting_runs="${COMPARE_MEETING_RUNS:-3}"
   if [ "$quick" = 1 ]; then
     relay_d=10
     ramp_args="-p 500 --start 2000 --step 2000 --max-rate 40000 -d 4 --drain 2 --warmup 2"
@@ -440,8 +450,26 @@ compare() {
       if [ "$n" = 1 ]; then conn_steps="5000,10000,${COMPARE_MAX_CONNECTIONS:-19000}"; else conn_steps="5000,10000"; fi
       [ "$quick" = 1 ] && [ "$n" = 1 ] && conn_steps="5000,10000"
       run_tool connect "$target-${n}n" --steps "$conn_steps" --gc --settle 5 -d 5 --connect-rate 2000 --quiet || true
+      # The first meeting and relay runs on the fresh processes are the cold start: the JVM (and
+      # V8) compile as they go. They are reported as <stack>-<n>n-cold; then the same runs again
+      # (warm-up, reported as <stack>-<n>n-warmup<k>) while the compilers do most of their work,
+      # for both stacks alike; the measured runs follow.
+      # shellcheck disable=SC2086
+      run_tool meeting "$target-${n}n-cold" $meeting_args --quiet || true
+      run_tool relay "$target-${n}n-cold" -p 500 -r "$relay_rate" -d "$relay_d" --warmup 5 --quiet || true
+      for ((w = 1; w <= warm_passes; w++)); do
+        # shellcheck disable=SC2086
+        run_tool meeting "$target-${n}n-warmup$w" $meeting_args --quiet || true
+        run_tool relay "$target-${n}n-warmup$w" -p 500 -r "$relay_rate" -d 5 --warmup 2 --quiet || true
+      done
+      # One meeting run's join p99 is a few dozen joins out of 2000: it is repeated, and the summary
+      # also shows the median.
       # shellcheck disable=SC2086
       run_tool meeting "$target-${n}n" $meeting_args --quiet || true
+      for ((r = 2; r <= meeting_runs; r++)); do
+        # shellcheck disable=SC2086
+        run_tool meeting "$target-${n}n-rep$r" $meeting_args --quiet || true
+      done
       run_tool relay "$target-${n}n" -p 500 -r "$relay_rate" -d "$relay_d" --warmup 5 --quiet || true
       # shellcheck disable=SC2086
       run_tool ramp "$target-${n}n" $ramp_args --quiet || true

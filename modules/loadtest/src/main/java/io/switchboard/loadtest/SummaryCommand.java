@@ -26,6 +26,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "summary", mixinStandardHelpOptions = true,
     description = "A Markdown comparison table from JSON reports labelled <stack>-<n>n (scripts/loadtest.sh compare).")
 final class SummaryCommand implements Callable<Integer> {
+  /** The label suffix of the first runs on fresh processes ({@code scripts/loadtest.sh compare}). */
+  static final String COLD = "-cold";
+  /** The label suffix of the measured runs repeated after the first ({@code -rep2}, {@code -rep3}, ...). */
+  static final String REPEAT = "-rep";
+
   @Parameters(arity = "1..*", paramLabel = "REPORT.json|DIR", description = "Reports, or folders holding them.")
   List<Path> inputs;
 
@@ -88,7 +93,13 @@ final class SummaryCommand implements Callable<Integer> {
           d -> d.path("latency").path("relay").path("p99Ms"), a, b);
       row(out, "meeting: join p99 (ms)" + meetingShape(n, a, b), n, "meeting",
           d -> d.path("latency").path("join").path("p99Ms"), a, b);
+      medianRow(out, "meeting: join p99, median of the measured runs (ms)", n, "meeting",
+          d -> d.path("latency").path("join").path("p99Ms"), a, b);
       row(out, "meeting: participant-list violations", n, "meeting", SummaryCommand::violations, a, b);
+      row(out, "relay: p99 at a fixed rate, first run after start (ms)", n, COLD, "relay",
+          d -> d.path("latency").path("relay").path("p99Ms"), a, b);
+      row(out, "meeting: join p99, first run after start (ms)", n, COLD, "meeting",
+          d -> d.path("latency").path("join").path("p99Ms"), a, b);
       row(out, "churn: rejoin p99 (ms)", n, "churn", d -> d.path("latency").path("rejoin").path("p99Ms"), a, b);
       row(out, "churn: participant-list violations", n, "churn", SummaryCommand::violations, a, b);
       row(out, "idle connection: bytes each, marginal 5k -> 10k (JVM: heap after GC + native; Node: RSS after GC)", n,
@@ -129,14 +140,24 @@ final class SummaryCommand implements Callable<Integer> {
   }
 
   private JsonNode find(String stack, int n, String scenario) {
-    Map<String, JsonNode> m = byLabel.get(stack + "-" + n + "n");
+    return find(stack, n, "", scenario);
+  }
+
+  /** The run labelled {@code <stack>-<n>n<suffix>}. */
+  private JsonNode find(String stack, int n, String suffix, String scenario) {
+    Map<String, JsonNode> m = byLabel.get(stack + "-" + n + "n" + suffix);
     return m == null ? null : m.get(scenario);
   }
 
   private void row(PrintStream out, String name, int n, String scenario, Function<JsonNode, JsonNode> value, String a,
       String b) {
-    JsonNode da = find(a, n, scenario);
-    JsonNode db = find(b, n, scenario);
+    row(out, name, n, "", scenario, value, a, b);
+  }
+
+  private void row(PrintStream out, String name, int n, String suffix, String scenario,
+      Function<JsonNode, JsonNode> value, String a, String b) {
+    JsonNode da = find(a, n, suffix, scenario);
+    JsonNode db = find(b, n, suffix, scenario);
     if (da == null && db == null) {
       return;
     }
@@ -147,6 +168,57 @@ final class SummaryCommand implements Callable<Integer> {
       ratio = String.format(Locale.ROOT, "%.2f", va.asDouble() / vb.asDouble());
     }
     out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", name, n, text(va, da), text(vb, db), ratio);
+  }
+
+  /**
+   * The median of {@code value} over the measured run {@code <stack>-<n>n} and its repeats
+   * ({@code -rep<k>}); shown only when a stack has repeats. A run that failed counts as none.
+   */
+  private void medianRow(PrintStream out, String name, int n, String scenario, Function<JsonNode, JsonNode> value,
+      String a, String b) {
+    List<Double> va = values(a, n, scenario, value);
+    List<Double> vb = values(b, n, scenario, value);
+    if (va.size() < 2 && vb.size() < 2) {
+      return;
+    }
+    String ratio = "";
+    if (!va.isEmpty() && !vb.isEmpty() && median(vb) != 0) {
+      ratio = String.format(Locale.ROOT, "%.2f", median(va) / median(vb));
+    }
+    out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", name, n, medianText(va), medianText(vb), ratio);
+  }
+
+  private List<Double> values(String stack, int n, String scenario, Function<JsonNode, JsonNode> value) {
+    String base = stack + "-" + n + "n";
+    List<Double> out = new ArrayList<>();
+    for (Map.Entry<String, Map<String, JsonNode>> e : byLabel.entrySet()) {
+      String label = e.getKey();
+      boolean measured = label.equals(base) || label.startsWith(base + REPEAT)
+          && label.substring(base.length() + REPEAT.length()).chars().allMatch(Character::isDigit);
+      JsonNode d = measured ? e.getValue().get(scenario) : null;
+      if (d != null && d.path("pass").asBoolean() && value.apply(d).isNumber()) {
+        out.add(value.apply(d).asDouble());
+      }
+    }
+    return out;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int mid = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+  }
+
+  private static String medianText(List<Double> values) {
+    if (values.isEmpty()) {
+      return "not run";
+    }
+    List<String> each = new ArrayList<>();
+    for (double v : values) {
+      each.add(Report.fmt(v));
+    }
+    return Report.fmt(median(values)) + " (" + String.join(", ", each) + ")";
   }
 
   private static String text(JsonNode v, JsonNode doc) {

@@ -1,0 +1,102 @@
+package io.switchboard.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SummaryCommandTest {
+  @TempDir
+  Path dir;
+
+  private void report(String label, String scenario, String latency, double p99) throws Exception {
+    String json = """
+        {"tool":"switchboard-loadtest","label":"%s","scenario":"%s","pass":true,"durationS":12.5,
+         "machine":{"loadAvgStart":[0.5,0.4,0.3],"loadAvgEnd":[1.0,0.8,0.5]},
+         "params":{"meetings":500,"size":4,"joinRate":1000,"rate":2000},
+         "latency":{"%s":{"p99Ms":%s}},"results":{}}
+        """.formatted(label, scenario, latency, p99);
+    Files.writeString(dir.resolve(label + "-" + scenario + ".json"), json);
+  }
+
+  private List<String> summary() {
+    PrintStream saved = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+      rc = new CommandLine(new SummaryCommand()).execute(dir.toString());
+    } finally {
+      System.setOut(saved);
+    }
+    assertEquals(0, rc);
+    return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  private static String line(List<String> lines, String start) {
+    return lines.stream().filter(l -> l.startsWith(start)).findFirst()
+        .orElseThrow(() -> new AssertionError("no row '" + start + "' in\n" + String.join("\n", lines)));
+  }
+
+  @Test
+  void measuredAndColdRunsHaveTheirOwnRowsAndRatios() throws Exception {
+    report("switchboard-2n", "meeting", "join", 20);
+    report("reference-2n", "meeting", "join", 40);
+    report("switchboard-2n-cold", "meeting", "join", 300);
+    report("reference-2n-cold", "meeting", "join", 60);
+    report("switchboard-2n-warmup1", "meeting", "join", 90);
+    report("switchboard-2n-cold", "relay", "relay", 30);
+    report("reference-2n-cold", "relay", "relay", 20);
+
+    List<String> lines = summary();
+    assertEquals("| meeting: join p99 (ms), 500 x 4 at 1000/s | 2 | 20 | 40 | 0.50 |",
+        line(lines, "| meeting: join p99 (ms)"));
+    assertEquals("| meeting: join p99, first run after start (ms) | 2 | 300 | 60 | 5.00 |",
+        line(lines, "| meeting: join p99, first run after start"));
+    assertEquals("| relay: p99 at a fixed rate, first run after start (ms) | 2 | 30 | 20 | 1.50 |",
+        line(lines, "| relay: p99 at a fixed rate, first run after start"));
+    // No measured relay run: no row for it; the warm-up run is only listed among the runs.
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("| relay: p99 at a fixed rate (ms)")), String.join("\n", lines));
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("| switchboard-2n-warmup1 | meeting | yes |")),
+        String.join("\n", lines));
+  }
+
+  @Test
+  void repeatedMeasuredRunsGetAMedianRow() throws Exception {
+    report("switchboard-1n", "meeting", "join", 9);
+    report("switchboard-1n-rep2", "meeting", "join", 3);
+    report("switchboard-1n-rep3", "meeting", "join", 5);
+    report("reference-1n", "meeting", "join", 12);
+    report("reference-1n-rep2", "meeting", "join", 8);
+    report("reference-1n-rep3", "meeting", "join", 10);
+    report("switchboard-1n-warmup1", "meeting", "join", 400);
+    report("switchboard-1n-cold", "meeting", "join", 500);
+
+    List<String> lines = summary();
+    // The median of the measured run and its repeats only: cold and warm-up runs stay out.
+    assertEquals("| meeting: join p99, median of the measured runs (ms) | 1 | 5 (9, 3, 5) | 10 (12, 8, 10) | 0.50 |",
+        line(lines, "| meeting: join p99, median of"));
+    assertEquals("| meeting: join p99 (ms), 500 x 4 at 1000/s | 1 | 9 | 12 | 0.75 |", line(lines, "| meeting: join p99 (ms)"));
+  }
+
+  @Test
+  void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+    assertEquals(4.0, SummaryCommand.median(List.of(9.0, 1.0, 3.0, 5.0)));
+    assertEquals(3.0, SummaryCommand.median(List.of(3.0)));
+  }
+
+  @Test
+  void noMedianRowWithoutRepeats() throws Exception {
+    report("switchboard-2n", "meeting", "join", 20);
+    report("reference-2n", "meeting", "join", 40);
+    assertTrue(summary().stream().noneMatch(l -> l.startsWith("| meeting: join p99, median of")));
+  }
+}
