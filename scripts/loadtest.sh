@@ -8,7 +8,8 @@
 #   scripts/loadtest.sh [options] compare [--quick]           # the benchmark of BENCHMARKS.md
 #
 # Scenarios: connect, meeting, relay, ramp, churn (java -jar <tool jar> <scenario> --help). The tool
-# gets --url (every node, round-robin), --pid (the nodes, for memory), --label <target>-<n>n and
+# gets --url (every node, round-robin), --pid (the nodes, for memory and CPU), --redis (the Redis it started,
+# for commands and CPU per message or join), --label <target>-<n>n and
 # --json/--png in the output folder; the tool options given here come after and win.
 #
 # Options:
@@ -257,7 +258,7 @@ start_redis() {
 # Starts the stack: target, node count. Sets URLS and PIDS.
 start_stack() {
   local target="$1" n="$2" i port pid cluster
-  URLS=""; PIDS=""
+  URLS=""; PIDS=""; REDIS_PORT=""
   for ((i = 0; i < n; i++)); do
     port=$((BASE_PORT + i))
     port_in_use "$port" && die "port $port is taken (nodes use BASE_PORT..BASE_PORT+N-1; set BASE_PORT)"
@@ -336,7 +337,7 @@ run_tool() {
   say "run: $scenario [$label] $* (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   # shellcheck disable=SC2086
   timeout --kill-after=15 "$left" java $LOADTEST_JAVA_OPTS -jar "$LOADTEST_JAR" "$scenario" \
-    --url "$URLS" --pid "$PIDS" --label "$label" \
+    --url "$URLS" --pid "$PIDS" ${REDIS_PORT:+--redis "127.0.0.1:$REDIS_PORT"} --label "$label" \
     --json "$OUT/$label-$scenario.json" --png "$OUT/$label-$scenario.png" --deadline $((left - 10)) "$@" \
     > >(tee "$OUT/$label-$scenario.txt") &
   TOOL_PID=$!

@@ -4,6 +4,7 @@ import io.switchboard.loadtest.check.MeetingCheck;
 import io.switchboard.loadtest.report.Chart;
 import io.switchboard.loadtest.report.Report;
 import io.switchboard.loadtest.stats.Latency;
+import io.switchboard.loadtest.sys.ServerCost;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,12 +89,15 @@ final class MeetingScenario extends Scenario {
     }
     traffic = new MeetingTraffic(runId, meetings, size);
     Latency setup = new Latency("setup");
+    ServerCost.Reading connectBefore = readCost();
     connect(0, n, i -> traffic.members.get(i).handler(), setup, true);
+    ServerCost.Reading connectAfter = readCost();
     for (int i = 0; i < n; i++) {
       traffic.members.get(i).user = users.get(i);
     }
     report.latency("setup", "connectSetup", "connection setup", setup.histogram());
     Memory before = readMemory();
+    ServerCost.Reading joinsBefore = readCost();
 
     progress.show(() -> String.format("meeting: joined %d/%d (refused %d) | join p99 %.1f ms (last s)",
         traffic.joinsOk.sum(), n, traffic.joinsFailed.sum(), traffic.join.interval().p99()));
@@ -118,6 +122,7 @@ final class MeetingScenario extends Scenario {
     sleepSeconds(settleS);
     pool.barrier();
     MeetingCheck.Result r = traffic.check();
+    ServerCost.Reading joinsAfter = readCost();
     Memory after = readMemory();
 
     report.result("joins", "joinsSent", "joins sent", n);
@@ -129,6 +134,9 @@ final class MeetingScenario extends Scenario {
     long expectedEvents = (long) meetings * size * (size - 1) / 2;
     report.result("correctness", "participantJoinedExpected", "participant-joined expected", expectedEvents);
     traffic.report(report, "correctness", r);
+    costRows("server cost", "connect", "connection", connectBefore, connectAfter, n);
+    costRows("server cost", "join", "join (its participant-joined fan-out included)", joinsBefore, joinsAfter,
+        traffic.joinsOk.sum());
     memoryRow("server memory", "before the joins", before);
     memoryRow("server memory", "after the joins", after);
     if (!answered) {

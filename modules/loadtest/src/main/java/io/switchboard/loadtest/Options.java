@@ -53,6 +53,11 @@ public final class Options {
       description = "Server process id(s) whose memory (VmRSS from /proc/<pid>/status) the report shows.")
   List<Long> pids;
 
+  @Option(names = "--redis", paramLabel = "HOST:PORT",
+      description = "The Redis the servers use (loopback or private address): the report shows the commands it "
+          + "executed and its CPU per unit of work (INFO commandstats and INFO cpu before and after).")
+  String redis;
+
   @Option(names = "--gc", description = "Before each memory reading, run jcmd <pid> GC.run on the Java "
       + "processes among --pid and report their heap used after GC too.")
   boolean gc;

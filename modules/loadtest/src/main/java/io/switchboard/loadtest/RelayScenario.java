@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.loadtest.report.Chart;
 import io.switchboard.loadtest.report.Report;
 import io.switchboard.loadtest.stats.Latency;
+import io.switchboard.loadtest.sys.ServerCost;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +59,7 @@ final class RelayScenario extends RelayBase {
       traffic.send(pool, warm, warmupS, 0.5, () -> warm.latency.interval());
     }
     measured = traffic.phase(rate, true);
+    ServerCost.Reading costBefore = readCost();
     ArrayNode timeline = report.root().putArray("timeline");
     long[] last = {0, 0};
     progress.show(() -> line("measuring", measured));
@@ -75,8 +77,10 @@ final class RelayScenario extends RelayBase {
       last[0] = sent;
       last[1] = recv;
     });
+    ServerCost.Reading costAfter = readCost();
     Memory after = readMemory();
     describe(report, "relay", measured);
+    costRows("server cost", "relay", "message", costBefore, costAfter, measured.received.sum());
     memoryRow("server memory", "before", before);
     memoryRow("server memory", "after", after);
     return true;

@@ -7,6 +7,7 @@ import io.switchboard.loadtest.client.User;
 import io.switchboard.loadtest.report.Report;
 import io.switchboard.loadtest.stats.Latency;
 import io.switchboard.loadtest.sys.Machine;
+import io.switchboard.loadtest.sys.ServerCost;
 import io.switchboard.loadtest.sys.Targets;
 import java.io.PrintStream;
 import java.net.URI;
@@ -75,6 +76,9 @@ abstract class Scenario implements Callable<Integer> {
         throw new IllegalArgumentException("--deadline must be between 1 and 7200 seconds (0: automatic)");
       }
       validate();
+      if (opt.redis != null) {
+        Targets.parseHostPort(opt.redis);
+      }
       Machine.checkOpenFiles(connectionsNeeded());
     } catch (IllegalArgumentException e) {
       err.println("loadtest " + name() + ": " + e.getMessage());
@@ -266,6 +270,44 @@ abstract class Scenario implements Callable<Integer> {
       return;
     }
     report.row(section, label, m.rssKb() + " kB RSS" + (m.heapKb() >= 0 ? ", " + m.heapKb() + " kB heap after GC" : ""));
+  }
+
+  /** What the servers have spent so far (CPU of --pid, Redis of --redis, JVM meters of nodes that export them). */
+  protected ServerCost.Reading readCost() {
+    return ServerCost.read(opt.pids(), opt.redis, urls);
+  }
+
+  /**
+   * The servers' cost per unit of work between two readings: table rows in {@code section} and
+   * {@code results.cost.<key>} in the JSON. Parts that could not be read show n/a.
+   */
+  protected void costRows(String section, String key, String unit, ServerCost.Reading before,
+      ServerCost.Reading after, long units) {
+    ServerCost.PerUnit c = ServerCost.PerUnit.between(before, after, units);
+    ObjectNode o = report.results().with("cost").putObject(key);
+    o.put("unit", unit);
+    o.put("units", units);
+    putKnown(o, "serverCpuUs", c.cpuUs());
+    putKnown(o, "redisCommands", c.redisCommands());
+    putKnown(o, "redisCpuUs", c.redisCpuUs());
+    putKnown(o, "allocatedBytes", c.allocatedBytes());
+    putKnown(o, "gcPauseMs", c.gcPauseMs());
+    String per = " per " + unit;
+    report.row(section, "server CPU" + per, known(c.cpuUs(), " us", "n/a (no --pid)"));
+    report.row(section, "Redis commands" + per, known(c.redisCommands(), "", "n/a (no --redis)"));
+    report.row(section, "Redis CPU" + per, known(c.redisCpuUs(), " us", "n/a (no --redis)"));
+    report.row(section, "allocated" + per, known(c.allocatedBytes(), " bytes", "n/a (no JVM meters on /metrics)"));
+    report.row(section, "GC pauses, whole phase", known(c.gcPauseMs(), " ms", "n/a (no JVM meters on /metrics)"));
+  }
+
+  private static void putKnown(ObjectNode o, String key, double v) {
+    if (v >= 0) {
+      o.put(key, Report.round(v, 3));
+    }
+  }
+
+  private static String known(double v, String suffix, String otherwise) {
+    return v < 0 ? otherwise : Report.fmt(v) + suffix;
   }
 
   /** Sleeps in small steps, giving up at the deadline margin. */

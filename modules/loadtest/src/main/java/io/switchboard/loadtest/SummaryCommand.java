@@ -100,6 +100,17 @@ final class SummaryCommand implements Callable<Integer> {
           d -> d.path("latency").path("relay").path("p99Ms"), a, b);
       row(out, "meeting: join p99, first run after start (ms)", n, COLD, "meeting",
           d -> d.path("latency").path("join").path("p99Ms"), a, b);
+      row(out, "relay: server CPU per message at the fixed rate (us)", n, "relay", d -> cost(d, "relay", "serverCpuUs"),
+          a, b);
+      row(out, "relay: Redis commands per message", n, "relay", d -> cost(d, "relay", "redisCommands"), a, b);
+      row(out, "relay: Redis CPU per message (us)", n, "relay", d -> cost(d, "relay", "redisCpuUs"), a, b);
+      row(out, "relay: bytes allocated per message (JVM only)", n, "relay", d -> cost(d, "relay", "allocatedBytes"),
+          a, b);
+      row(out, "meeting: server CPU per join, fan-out included (us)", n, "meeting",
+          d -> cost(d, "join", "serverCpuUs"), a, b);
+      row(out, "meeting: Redis commands per join", n, "meeting", d -> cost(d, "join", "redisCommands"), a, b);
+      row(out, "meeting: Redis commands per connection (connect and register)", n, "meeting",
+          d -> cost(d, "connect", "redisCommands"), a, b);
       row(out, "churn: rejoin p99 (ms)", n, "churn", d -> d.path("latency").path("rejoin").path("p99Ms"), a, b);
       row(out, "churn: participant-list violations", n, "churn", SummaryCommand::violations, a, b);
       row(out, "idle connection: bytes each, marginal 5k -> 10k (JVM: heap after GC + native; Node: RSS after GC)", n,
@@ -246,6 +257,11 @@ final class SummaryCommand implements Callable<Integer> {
       }
     }
     return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  /** One figure of the servers' cost per unit: {@code results.cost.<phase>.<key>}. */
+  static JsonNode cost(JsonNode d, String phase, String key) {
+    return d.path("results").path("cost").path(phase).path(key);
   }
 
   private static JsonNode violations(JsonNode d) {

@@ -70,6 +70,33 @@ class SummaryCommandTest {
   }
 
   @Test
+  void theServersCostPerUnitHasRowsAndRatiosAndADashWhereItWasNotRead() throws Exception {
+    String sb = """
+        {"tool":"switchboard-loadtest","label":"switchboard-2n","scenario":"relay","pass":true,"durationS":30,
+         "machine":{"loadAvgStart":[1],"loadAvgEnd":[1]},"params":{"rate":2000},"latency":{"relay":{"p99Ms":3}},
+         "results":{"cost":{"relay":{"unit":"message","units":50000,"serverCpuUs":61.237,"redisCommands":0.004,
+           "allocatedBytes":5120}}}}
+        """;
+    String ref = """
+        {"tool":"switchboard-loadtest","label":"reference-2n","scenario":"relay","pass":true,"durationS":30,
+         "machine":{"loadAvgStart":[1],"loadAvgEnd":[1]},"params":{"rate":2000},"latency":{"relay":{"p99Ms":6}},
+         "results":{"cost":{"relay":{"unit":"message","units":50000,"serverCpuUs":122.474,"redisCommands":1.0}}}}
+        """;
+    Files.writeString(dir.resolve("a.json"), sb);
+    Files.writeString(dir.resolve("b.json"), ref);
+
+    List<String> lines = summary();
+    assertEquals("| relay: server CPU per message at the fixed rate (us) | 2 | 61.24 | 122.5 | 0.50 |",
+        line(lines, "| relay: server CPU per message"));
+    assertEquals("| relay: Redis commands per message | 2 | 0.00 | 1 | 0.00 |",
+        line(lines, "| relay: Redis commands per message"));
+    assertEquals("| relay: bytes allocated per message (JVM only) | 2 | 5120 | - |  |",
+        line(lines, "| relay: bytes allocated per message"));
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("| meeting: Redis commands per join")),
+        "no meeting reports, no meeting rows");
+  }
+
+  @Test
   void repeatedMeasuredRunsGetAMedianRow() throws Exception {
     report("switchboard-1n", "meeting", "join", 9);
     report("switchboard-1n-rep2", "meeting", "join", 3);

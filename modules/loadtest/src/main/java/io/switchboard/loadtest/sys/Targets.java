@@ -37,24 +37,50 @@ public final class Targets {
       if (!List.of("http", "https", "ws", "wss").contains(scheme) || u.getHost() == null) {
         throw new IllegalArgumentException("not an http(s):// or ws(s):// URL with a host: " + s);
       }
-      InetAddress[] addresses;
-      try {
-        addresses = InetAddress.getAllByName(u.getHost());
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("unknown host in " + s);
-      }
-      for (InetAddress a : addresses) {
-        if (!isAllowed(a)) {
-          throw new IllegalArgumentException("refusing to load " + u.getHost() + " (" + a.getHostAddress()
-              + "): only loopback and private-network addresses may be targeted");
-        }
-      }
+      checkHost(u.getHost(), s);
       out.add(u);
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("no --url given");
     }
     return out;
+  }
+
+  /**
+   * Parses and checks a {@code host:port} (the Redis the servers use, read for its statistics):
+   * the same address rule as the URLs. Returns it as given.
+   */
+  public static String parseHostPort(String hostPort) {
+    int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostPort.length() - 1) {
+      throw new IllegalArgumentException("not host:port: " + hostPort);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not host:port: " + hostPort);
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range in " + hostPort);
+    }
+    checkHost(hostPort.substring(0, colon), hostPort);
+    return hostPort;
+  }
+
+  private static void checkHost(String host, String given) {
+    InetAddress[] addresses;
+    try {
+      addresses = InetAddress.getAllByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unknown host in " + given);
+    }
+    for (InetAddress a : addresses) {
+      if (!isAllowed(a)) {
+        throw new IllegalArgumentException("refusing to load " + host + " (" + a.getHostAddress()
+            + "): only loopback and private-network addresses may be targeted");
+      }
+    }
   }
 
   /** Loopback, link-local, site-local (RFC 1918) or IPv6 unique-local. */

@@ -1,0 +1,247 @@
+package io.switchboard.loadtest.sys;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the servers have spent so far, read before and after a phase of a run so that the report
+ * can show the cost of one unit of work (a relayed message, a join):
+ * <ul>
+ *   <li>CPU of the server processes ({@code --pid}): utime + stime from {@code /proc/<pid>/stat};</li>
+ *   <li>commands Redis executed and Redis's own CPU ({@code --redis}): {@code INFO commandstats}
+ *       and {@code INFO cpu}, without the INFO calls of these readings;</li>
+ *   <li>for nodes that serve Prometheus text on {@code <url>/metrics} with Micrometer's JVM meters
+ *       (Switchboard does): bytes allocated ({@code jvm_gc_memory_allocated_bytes_total}, counted
+ *       at each young collection, so it lags by at most one) and time in GC pauses
+ *       ({@code jvm_gc_pause_seconds_sum}).</li>
+ * </ul>
+ * Every part is optional: what could not be read is -1 and the report says n/a.
+ */
+public final class ServerCost {
+  /** Linux's USER_HZ: /proc reports CPU times in these ticks on every architecture Java runs on. */
+  static final long TICKS_PER_SECOND = 100;
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private ServerCost() {}
+
+  /**
+   * One reading.
+   *
+   * @param cpuSeconds CPU of the server processes summed, or -1 (no PIDs, or one is gone)
+   * @param redisCommands commands Redis executed since it started (INFO excluded), or -1
+   * @param redisCpuSeconds Redis's user + system CPU since it started, or -1
+   * @param allocatedBytes bytes the nodes allocated, summed over those that export it, or -1
+   * @param gcPauseSeconds time the nodes spent in GC pauses, summed likewise, or -1
+   */
+  public record Reading(double cpuSeconds, long redisCommands, double redisCpuSeconds, double allocatedBytes,
+      double gcPauseSeconds) {}
+
+  /**
+   * The cost of {@code units} units of work between two readings, per unit.
+   *
+   * @param units how many units the phase did (messages delivered, joins answered)
+   * @param cpuUs server CPU per unit in microseconds, or -1
+   * @param redisCommands Redis commands per unit, or -1
+   * @param redisCpuUs Redis CPU per unit in microseconds, or -1
+   * @param allocatedBytes bytes allocated per unit, or -1
+   * @param gcPauseMs GC pause time over the whole phase in milliseconds, or -1
+   */
+  public record PerUnit(long units, double cpuUs, double redisCommands, double redisCpuUs, double allocatedBytes,
+      double gcPauseMs) {
+    public static PerUnit between(Reading before, Reading after, long units) {
+      double n = Math.max(1, units);
+      return new PerUnit(units,
+          perUnit(before.cpuSeconds(), after.cpuSeconds(), 1e6 / n),
+          perUnit(before.redisCommands(), after.redisCommands(), 1 / n),
+          perUnit(before.redisCpuSeconds(), after.redisCpuSeconds(), 1e6 / n),
+          perUnit(before.allocatedBytes(), after.allocatedBytes(), 1 / n),
+          perUnit(before.gcPauseSeconds(), after.gcPauseSeconds(), 1e3));
+    }
+
+    private static double perUnit(double before, double after, double scale) {
+      return before < 0 || after < 0 || after < before ? -1 : (after - before) * scale;
+    }
+  }
+
+  /** Reads everything it was given; never throws. */
+  public static Reading read(List<Long> pids, String redis, List<URI> nodes) {
+    double cpu = pids.isEmpty() ? -1 : 0;
+    for (long pid : pids) {
+      long ticks = cpuTicks(pid);
+      if (ticks < 0) {
+        cpu = -1;
+        break;
+      }
+      cpu += (double) ticks / TICKS_PER_SECOND;
+    }
+    long commands = -1;
+    double redisCpu = -1;
+    if (redis != null) {
+      String info = redisInfo(redis);
+      if (info != null) {
+        commands = redisCommands(info);
+        redisCpu = redisCpuSeconds(info);
+      }
+    }
+    double allocated = -1;
+    double pauses = -1;
+    for (URI node : nodes) {
+      String text = metrics(node);
+      double a = text == null ? -1 : metricSum(text, "jvm_gc_memory_allocated_bytes_total");
+      double p = text == null ? -1 : metricSum(text, "jvm_gc_pause_seconds_sum");
+      if (a >= 0) {
+        allocated = Math.max(0, allocated) + a;
+        // No pause yet is no pause time (Micrometer registers the timer at the first collection).
+        pauses = Math.max(0, pauses) + Math.max(0, p);
+      }
+    }
+    return new Reading(cpu, commands, redisCpu, allocated, pauses);
+  }
+
+  /** utime + stime of a process in clock ticks, or -1 when it is gone. */
+  static long cpuTicks(long pid) {
+    try {
+      return cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Fields 14 and 15 of a /proc/<pid>/stat line (the command name, field 2, may hold spaces). */
+  static long cpuTicks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    // f[0] is field 3 (state): utime is field 14, stime field 15.
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** The commands of an INFO commandstats text summed, without INFO's own. */
+  static long redisCommands(String info) {
+    long sum = 0;
+    boolean any = false;
+    for (String line : info.split("\r?\n")) {
+      if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info:")) {
+        continue;
+      }
+      int at = line.indexOf("calls=");
+      if (at < 0) {
+        continue;
+      }
+      int end = line.indexOf(',', at);
+      sum += Long.parseLong(line.substring(at + 6, end < 0 ? line.length() : end));
+      any = true;
+    }
+    return any ? sum : (info.contains("# Commandstats") ? 0 : -1);
+  }
+
+  /** used_cpu_user + used_cpu_sys of an INFO cpu text, or -1. */
+  static double redisCpuSeconds(String info) {
+    double user = -1;
+    double sys = -1;
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("used_cpu_user:")) {
+        user = Double.parseDouble(line.substring(14).trim());
+      } else if (line.startsWith("used_cpu_sys:")) {
+        sys = Double.parseDouble(line.substring(13).trim());
+      }
+    }
+    return user < 0 || sys < 0 ? -1 : user + sys;
+  }
+
+  /** The sum of every series of one metric in Prometheus text, or -1 when there is none. */
+  static double metricSum(String text, String name) {
+    double sum = 0;
+    boolean any = false;
+    for (String line : text.split("\n")) {
+      if (!line.startsWith(name)) {
+        continue;
+      }
+      char next = line.length() > name.length() ? line.charAt(name.length()) : ' ';
+      if (next != ' ' && next != '{') {
+        continue;
+      }
+      String value = line.substring(line.lastIndexOf(' ') + 1).trim();
+      try {
+        sum += Double.parseDouble(value);
+        any = true;
+      } catch (NumberFormatException e) {
+        // A malformed line counts as absent.
+      }
+    }
+    return any ? sum : -1;
+  }
+
+  /** {@code INFO commandstats} and {@code INFO cpu} of a Redis at host:port, or null. */
+  static String redisInfo(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+          2_000);
+      s.setSoTimeout(2_000);
+      OutputStream out = s.getOutputStream();
+      out.write(("*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n*2\r\n$4\r\nINFO\r\n$3\r\ncpu\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      return bulk(in) + "\n" + bulk(in);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** One RESP bulk string. */
+  private static String bulk(InputStream in) throws IOException {
+    String header = line(in);
+    if (header.isEmpty() || header.charAt(0) != '$') {
+      throw new IOException("not a bulk reply: " + header);
+    }
+    int len = Integer.parseInt(header.substring(1));
+    byte[] body = in.readNBytes(len + 2);
+    if (body.length < len) {
+      throw new IOException("short reply");
+    }
+    return new String(body, 0, len, StandardCharsets.UTF_8);
+  }
+
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      if (c != '\r') {
+        b.write(c);
+      }
+    }
+    return b.toString(StandardCharsets.US_ASCII);
+  }
+
+  /** The node's Prometheus text, or null (not served, not Switchboard). */
+  static String metrics(URI node) {
+    String scheme = node.getScheme().startsWith("ws") ? node.getScheme().replace("ws", "http") : node.getScheme();
+    URI uri = URI.create(scheme + "://" + node.getRawAuthority() + "/metrics");
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? r.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}

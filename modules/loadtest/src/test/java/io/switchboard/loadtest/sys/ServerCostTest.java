@@ -1,0 +1,147 @@
+package io.switchboard.loadtest.sys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.switchboard.testkit.RedisServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServerCostTest {
+  private static final String METRICS = """
+      # HELP jvm_gc_memory_allocated_bytes_total Incremented for an increase in the size of the young generation
+      # TYPE jvm_gc_memory_allocated_bytes_total counter
+      jvm_gc_memory_allocated_bytes_total{node="a"} 1.5E9
+      # TYPE jvm_gc_pause_seconds summary
+      jvm_gc_pause_seconds_count{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",node="a"} 12.0
+      jvm_gc_pause_seconds_sum{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",node="a"} 0.25
+      jvm_gc_pause_seconds_sum{action="end of major GC",cause="System.gc()",gc="G1 Old Generation",node="a"} 0.05
+      jvm_gc_pause_seconds_sum_other 99
+      """;
+
+  @Test
+  void cpuTicksAreFields14And15EvenWhenTheCommandHoldsSpacesAndParentheses() {
+    String stat = "4242 (a (weird) name) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 37 0 0 20 0 30 0 555 0 0";
+    assertEquals(287, ServerCost.cpuTicks(stat));
+  }
+
+  @Test
+  void ownProcessCpuGrowsWithWork() {
+    long pid = ProcessHandle.current().pid();
+    long before = ServerCost.cpuTicks(pid);
+    long x = 0;
+    long until = System.nanoTime() + 300_000_000L;
+    while (System.nanoTime() < until) {
+      x += Long.hashCode(x * 31 + 7);
+    }
+    long after = ServerCost.cpuTicks(pid);
+    assertTrue(before > 0 && after > before, before + " -> " + after + " (" + x + ")");
+    assertEquals(-1, ServerCost.cpuTicks(Long.MAX_VALUE), "no such process");
+  }
+
+  @Test
+  void redisCommandsSumEveryCommandButInfo() {
+    String info = "# Commandstats\r\ncmdstat_get:calls=10,usec=20,usec_per_call=2.00,rejected_calls=0,failed_calls=0\r\n"
+        + "cmdstat_evalsha:calls=5,usec=50,usec_per_call=10.00\r\ncmdstat_info:calls=1000,usec=9\r\n";
+    assertEquals(15, ServerCost.redisCommands(info));
+    assertEquals(0, ServerCost.redisCommands("# Commandstats\r\n"), "a fresh Redis has executed nothing");
+    assertEquals(-1, ServerCost.redisCommands("nothing"));
+    assertEquals(1.75, ServerCost.redisCpuSeconds("# CPU\r\nused_cpu_sys:0.5\r\nused_cpu_user:1.25\r\n"), 1e-9);
+  }
+
+  @Test
+  void metricSumAddsEverySeriesOfExactlyThatName() {
+    assertEquals(1.5e9, ServerCost.metricSum(METRICS, "jvm_gc_memory_allocated_bytes_total"));
+    assertEquals(0.30, ServerCost.metricSum(METRICS, "jvm_gc_pause_seconds_sum"), 1e-9);
+    assertEquals(-1, ServerCost.metricSum(METRICS, "jvm_gc_pause_seconds_max"));
+  }
+
+  @Test
+  void perUnitDividesTheDifferencesAndKeepsUnknownsUnknown() {
+    ServerCost.Reading before = new ServerCost.Reading(10.0, 1000, 2.0, 1e9, 0.1);
+    ServerCost.Reading after = new ServerCost.Reading(12.5, 6000, 2.5, 1.5e9, 0.3);
+    ServerCost.PerUnit c = ServerCost.PerUnit.between(before, after, 100_000);
+    assertEquals(25.0, c.cpuUs(), 1e-9, "2.5 s over 100k messages");
+    assertEquals(0.05, c.redisCommands(), 1e-12);
+    assertEquals(5.0, c.redisCpuUs(), 1e-9);
+    assertEquals(5000.0, c.allocatedBytes(), 1e-9);
+    assertEquals(200.0, c.gcPauseMs(), 1e-9, "pauses over the whole phase, not per unit");
+
+    ServerCost.PerUnit unknown = ServerCost.PerUnit.between(new ServerCost.Reading(-1, -1, -1, -1, -1),
+        new ServerCost.Reading(3, 10, 1, 5, 1), 10);
+    assertEquals(-1, unknown.cpuUs());
+    assertEquals(-1, unknown.redisCommands());
+    assertEquals(-1, unknown.allocatedBytes());
+    // A counter that went backwards (a restarted Redis) is not a cost.
+    assertEquals(-1, ServerCost.PerUnit.between(after, before, 10).redisCommands());
+  }
+
+  @Test
+  void readsARealRedisAndCountsExactlyTheCommandsSentBetweenTwoReadings() throws Exception {
+    try (RedisServer redis = RedisServer.start()) {
+      String hostPort = redis.host() + ":" + redis.port();
+      ServerCost.Reading before = ServerCost.read(List.of(redis.pid()), hostPort, List.of());
+      assertTrue(before.redisCommands() >= 0 && before.redisCpuSeconds() >= 0, before.toString());
+      assertTrue(before.cpuSeconds() >= 0, "redis-server's own CPU from /proc: " + before);
+      try (Socket s = new Socket(redis.host(), redis.port())) {
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        for (int i = 0; i < 7; i++) {
+          out.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          assertEquals("+OK\r\n", new String(in.readNBytes(5), StandardCharsets.US_ASCII));
+        }
+      }
+      ServerCost.Reading after = ServerCost.read(List.of(redis.pid()), hostPort, List.of());
+      assertEquals(7, ServerCost.PerUnit.between(before, after, 1).redisCommands(), 1e-9,
+          "the INFO calls of the readings are not counted");
+    }
+    assertEquals(-1, ServerCost.read(List.of(), "127.0.0.1:1", List.of()).redisCommands(), "no Redis there");
+  }
+
+  @Test
+  void readsJvmMetersFromANodesMetricsPageAndSkipsNodesWithout() throws Exception {
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/metrics", ex -> {
+      byte[] body = METRICS.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    http.createContext("/", ex -> {
+      ex.sendResponseHeaders(404, -1);
+      ex.close();
+    });
+    http.start();
+    try {
+      URI node = URI.create("ws://127.0.0.1:" + http.getAddress().getPort());
+      ServerCost.Reading r = ServerCost.read(List.of(), null, List.of(node, node));
+      assertEquals(3e9, r.allocatedBytes(), "two nodes summed");
+      assertEquals(0.6, r.gcPauseSeconds(), 1e-9);
+      assertEquals(-1, r.cpuSeconds(), "no PIDs given");
+      assertEquals(-1, r.redisCommands(), "no Redis given");
+    } finally {
+      http.stop(0);
+    }
+    assertNotNull(ServerCost.read(List.of(), null, List.of(URI.create("http://127.0.0.1:1"))));
+    assertEquals(-1, ServerCost.read(List.of(), null, List.of(URI.create("http://127.0.0.1:1"))).allocatedBytes());
+  }
+
+  @Test
+  void redisAddressFollowsTheTargetRule() {
+    assertEquals("127.0.0.1:6379", Targets.parseHostPort("127.0.0.1:6379"));
+    assertThrows(IllegalArgumentException.class, () -> Targets.parseHostPort("8.8.8.8:6379"));
+    assertThrows(IllegalArgumentException.class, () -> Targets.parseHostPort("127.0.0.1"));
+    assertThrows(IllegalArgumentException.class, () -> Targets.parseHostPort("127.0.0.1:0"));
+    assertThrows(IllegalArgumentException.class, () -> Targets.parseHostPort("127.0.0.1:x"));
+  }
+}
