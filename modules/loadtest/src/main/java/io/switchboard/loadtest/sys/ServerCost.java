@@ -24,9 +24,12 @@ import java.util.List;
  *   <li>commands Redis executed and Redis's own CPU ({@code --redis}): {@code INFO commandstats}
  *       and {@code INFO cpu}, without the INFO calls of these readings;</li>
  *   <li>for nodes that serve Prometheus text on {@code <url>/metrics} with Micrometer's JVM meters
- *       (Switchboard does): bytes allocated ({@code jvm_gc_memory_allocated_bytes_total}, counted
- *       at each young collection, so it lags by at most one) and time in GC pauses
- *       ({@code jvm_gc_pause_seconds_sum}).</li>
+ *       (Switchboard does): bytes allocated and time in GC pauses ({@code jvm_gc_pause_seconds_sum}).
+ *       Micrometer counts allocation at each young collection ({@code
+ *       jvm_gc_memory_allocated_bytes_total}: the young generation's growth since the previous
+ *       one), so what was allocated since the last collection is still in the eden space: a
+ *       reading adds the eden's occupancy ({@code jvm_memory_used_bytes{id=~".*Eden.*"}}), or a
+ *       phase without a collection would read as nothing allocated.</li>
  * </ul>
  * Every part is optional: what could not be read is -1 and the report says n/a.
  */
@@ -100,7 +103,7 @@ public final class ServerCost {
     double pauses = -1;
     for (URI node : nodes) {
       String text = metrics(node);
-      double a = text == null ? -1 : metricSum(text, "jvm_gc_memory_allocated_bytes_total");
+      double a = text == null ? -1 : allocatedBytes(text);
       double p = text == null ? -1 : metricSum(text, "jvm_gc_pause_seconds_sum");
       if (a >= 0) {
         allocated = Math.max(0, allocated) + a;
@@ -160,8 +163,20 @@ public final class ServerCost {
     return user < 0 || sys < 0 ? -1 : user + sys;
   }
 
+  /** Bytes allocated so far: counted at the collections, plus what the eden holds now; -1 when unknown. */
+  static double allocatedBytes(String text) {
+    double counted = metricSum(text, "jvm_gc_memory_allocated_bytes_total");
+    double eden = metricSum(text, "jvm_memory_used_bytes", "Eden");
+    return counted < 0 || eden < 0 ? -1 : counted + eden;
+  }
+
   /** The sum of every series of one metric in Prometheus text, or -1 when there is none. */
   static double metricSum(String text, String name) {
+    return metricSum(text, name, null);
+  }
+
+  /** The same, over the series whose labels mention {@code labelPart} (any series when null). */
+  static double metricSum(String text, String name, String labelPart) {
     double sum = 0;
     boolean any = false;
     for (String line : text.split("\n")) {
@@ -170,6 +185,9 @@ public final class ServerCost {
       }
       char next = line.length() > name.length() ? line.charAt(name.length()) : ' ';
       if (next != ' ' && next != '{') {
+        continue;
+      }
+      if (labelPart != null && (next != '{' || !line.substring(0, line.lastIndexOf('}') + 1).contains(labelPart))) {
         continue;
       }
       String value = line.substring(line.lastIndexOf(' ') + 1).trim();

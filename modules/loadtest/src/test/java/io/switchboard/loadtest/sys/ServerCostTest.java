@@ -26,6 +26,10 @@ class ServerCostTest {
       jvm_gc_pause_seconds_sum{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",node="a"} 0.25
       jvm_gc_pause_seconds_sum{action="end of major GC",cause="System.gc()",gc="G1 Old Generation",node="a"} 0.05
       jvm_gc_pause_seconds_sum_other 99
+      # TYPE jvm_memory_used_bytes gauge
+      jvm_memory_used_bytes{area="heap",id="G1 Eden Space",node="a"} 2.0E7
+      jvm_memory_used_bytes{area="heap",id="G1 Old Gen",node="a"} 9.0E7
+      jvm_memory_used_bytes{area="nonheap",id="Metaspace",node="a"} 5.0E7
       """;
 
   @Test
@@ -63,6 +67,13 @@ class ServerCostTest {
     assertEquals(1.5e9, ServerCost.metricSum(METRICS, "jvm_gc_memory_allocated_bytes_total"));
     assertEquals(0.30, ServerCost.metricSum(METRICS, "jvm_gc_pause_seconds_sum"), 1e-9);
     assertEquals(-1, ServerCost.metricSum(METRICS, "jvm_gc_pause_seconds_max"));
+    assertEquals(2e7, ServerCost.metricSum(METRICS, "jvm_memory_used_bytes", "Eden"));
+  }
+
+  @Test
+  void allocationSinceTheLastCollectionIsWhatTheEdenHolds() {
+    assertEquals(1.5e9 + 2e7, ServerCost.allocatedBytes(METRICS));
+    assertEquals(-1, ServerCost.allocatedBytes("jvm_gc_memory_allocated_bytes_total 5\n"), "no eden reading");
   }
 
   @Test
@@ -125,7 +136,7 @@ class ServerCostTest {
     try {
       URI node = URI.create("ws://127.0.0.1:" + http.getAddress().getPort());
       ServerCost.Reading r = ServerCost.read(List.of(), null, List.of(node, node));
-      assertEquals(3e9, r.allocatedBytes(), "two nodes summed");
+      assertEquals(2 * (1.5e9 + 2e7), r.allocatedBytes(), "two nodes summed, eden included");
       assertEquals(0.6, r.gcPauseSeconds(), 1e-9);
       assertEquals(-1, r.cpuSeconds(), "no PIDs given");
       assertEquals(-1, r.redisCommands(), "no Redis given");
