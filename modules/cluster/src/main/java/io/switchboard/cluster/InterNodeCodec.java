@@ -1,9 +1,12 @@
 package io.switchboard.cluster;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.switchboard.signaling.ids.NodeId;
 import io.switchboard.signaling.ids.SocketId;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,15 +136,32 @@ public final class InterNodeCodec implements MessageCodec<InterNodeMessage, Inte
     return -1;
   }
 
+  /**
+   * A length-prefixed UTF-8 string. Written straight into the buffer's bytes when it has them
+   * (Vert.x's own buffers do), instead of through a copy of its bytes: the payload of every
+   * cross-node message goes through here.
+   */
   private static void string(Buffer buffer, String s) {
+    if (buffer instanceof BufferInternal internal) {
+      ByteBuf bytes = internal.unwrap();
+      // The exact length first: writeCharSequence would make room for 3 bytes per char.
+      int length = ByteBufUtil.utf8Bytes(s);
+      bytes.ensureWritable(4 + length);
+      bytes.writeInt(length);
+      ByteBufUtil.reserveAndWriteUtf8(bytes, s, length);
+      return;
+    }
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     buffer.appendInt(bytes.length).appendBytes(bytes);
   }
 
+  /** Reads a length-prefixed UTF-8 string at {@code at[0]} and moves past it; decoded in place when it can be. */
   private static String string(Buffer buffer, int[] at) {
     int len = buffer.getInt(at[0]);
     at[0] += 4;
-    String s = buffer.getString(at[0], at[0] + len, "UTF-8");
+    String s = buffer instanceof BufferInternal internal
+        ? internal.unwrap().toString(at[0], len, StandardCharsets.UTF_8)
+        : buffer.getString(at[0], at[0] + len, "UTF-8");
     at[0] += len;
     return s;
   }
