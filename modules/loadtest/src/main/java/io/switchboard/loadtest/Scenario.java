@@ -284,7 +284,7 @@ abstract class Scenario implements Callable<Integer> {
   protected void costRows(String section, String key, String unit, ServerCost.Reading before,
       ServerCost.Reading after, long units) {
     ServerCost.PerUnit c = ServerCost.PerUnit.between(before, after, units);
-    ObjectNode o = report.results().with("cost").putObject(key);
+    ObjectNode o = report.results().withObjectProperty("cost").putObject(key);
     o.put("unit", unit);
     o.put("units", units);
     putKnown(o, "serverCpuUs", c.cpuUs());
