@@ -37,6 +37,8 @@ abstract class Scenario implements Callable<Integer> {
   CommandSpec spec;
 
   protected List<URI> urls;
+  /** The Redis the servers use ({@code --redis}), or null. */
+  private java.net.InetSocketAddress redis;
   protected Pool pool;
   protected Report report;
   protected Progress progress;
@@ -76,9 +78,7 @@ abstract class Scenario implements Callable<Integer> {
         throw new IllegalArgumentException("--deadline must be between 1 and 7200 seconds (0: automatic)");
       }
       validate();
-      if (opt.redis != null) {
-        Targets.parseHostPort(opt.redis);
-      }
+      redis = opt.redis == null ? null : Targets.parseHostPort(opt.redis);
       Machine.checkOpenFiles(connectionsNeeded());
     } catch (IllegalArgumentException e) {
       err.println("loadtest " + name() + ": " + e.getMessage());
@@ -274,7 +274,7 @@ abstract class Scenario implements Callable<Integer> {
 
   /** What the servers have spent so far (CPU of --pid, Redis of --redis, JVM meters of nodes that export them). */
   protected ServerCost.Reading readCost() {
-    return ServerCost.read(opt.pids(), opt.redis, urls);
+    return ServerCost.read(opt.pids(), redis, urls);
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What the machine and the measured processes look like: load, limits, memory (Linux /proc). */
+/** What the machine and the measured processes look like: load, limits, memory, CPU time (Linux /proc). */
 public final class Machine {
   private Machine() {}
 
@@ -73,6 +73,25 @@ public final class Machine {
       // Unknown.
     }
     return new long[] {total, available};
+  }
+
+  /** Linux's USER_HZ: /proc reports CPU times in these ticks on every architecture Java runs on. */
+  public static final long TICKS_PER_SECOND = 100;
+
+  /** utime + stime of a process in clock ticks, or -1 when it is gone. */
+  public static long cpuTicks(long pid) {
+    try {
+      return cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Fields 14 and 15 of a /proc/<pid>/stat line (the command name, field 2, may hold spaces). */
+  static long cpuTicks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    // f[0] is field 3 (state): utime is field 14, stime field 15.
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /** A field of /proc/<pid>/status in kB (VmRSS, VmHWM, ...), or -1 when the process is gone. */

@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,7 +18,7 @@ import java.util.List;
  * What the servers have spent so far, read before and after a phase of a run so that the report
  * can show the cost of one unit of work (a relayed message, a join):
  * <ul>
- *   <li>CPU of the server processes ({@code --pid}): utime + stime from {@code /proc/<pid>/stat};</li>
+ *   <li>CPU of the server processes ({@code --pid}): {@link Machine#cpuTicks};</li>
  *   <li>commands Redis executed and Redis's own CPU ({@code --redis}): {@code INFO commandstats}
  *       and {@code INFO cpu}, without the INFO calls of these readings;</li>
  *   <li>for nodes that serve Prometheus text on {@code <url>/metrics} with Micrometer's JVM meters
@@ -34,8 +32,6 @@ import java.util.List;
  * Every part is optional: what could not be read is -1 and the report says n/a.
  */
 public final class ServerCost {
-  /** Linux's USER_HZ: /proc reports CPU times in these ticks on every architecture Java runs on. */
-  static final long TICKS_PER_SECOND = 100;
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private ServerCost() {}
@@ -80,15 +76,15 @@ public final class ServerCost {
   }
 
   /** Reads everything it was given; never throws. */
-  public static Reading read(List<Long> pids, String redis, List<URI> nodes) {
+  public static Reading read(List<Long> pids, InetSocketAddress redis, List<URI> nodes) {
     double cpu = pids.isEmpty() ? -1 : 0;
     for (long pid : pids) {
-      long ticks = cpuTicks(pid);
+      long ticks = Machine.cpuTicks(pid);
       if (ticks < 0) {
         cpu = -1;
         break;
       }
-      cpu += (double) ticks / TICKS_PER_SECOND;
+      cpu += (double) ticks / Machine.TICKS_PER_SECOND;
     }
     long commands = -1;
     double redisCpu = -1;
@@ -112,22 +108,6 @@ public final class ServerCost {
       }
     }
     return new Reading(cpu, commands, redisCpu, allocated, pauses);
-  }
-
-  /** utime + stime of a process in clock ticks, or -1 when it is gone. */
-  static long cpuTicks(long pid) {
-    try {
-      return cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat")));
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-  }
-
-  /** Fields 14 and 15 of a /proc/<pid>/stat line (the command name, field 2, may hold spaces). */
-  static long cpuTicks(String stat) {
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-    // f[0] is field 3 (state): utime is field 14, stime field 15.
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /** The commands of an INFO commandstats text summed, without INFO's own. */
@@ -201,15 +181,10 @@ public final class ServerCost {
     return any ? sum : -1;
   }
 
-  /** {@code INFO commandstats} and {@code INFO cpu} of a Redis at host:port, or null. */
-  static String redisInfo(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon <= 0) {
-      return null;
-    }
+  /** {@code INFO commandstats} and {@code INFO cpu} of a Redis, or null. */
+  static String redisInfo(InetSocketAddress redis) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
-          2_000);
+      s.connect(redis, 2_000);
       s.setSoTimeout(2_000);
       OutputStream out = s.getOutputStream();
       out.write(("*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n*2\r\n$4\r\nINFO\r\n$3\r\ncpu\r\n")

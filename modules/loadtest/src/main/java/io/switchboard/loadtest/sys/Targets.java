@@ -2,6 +2,7 @@ package io.switchboard.loadtest.sys;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -48,9 +49,9 @@ public final class Targets {
 
   /**
    * Parses and checks a {@code host:port} (the Redis the servers use, read for its statistics):
-   * the same address rule as the URLs. Returns it as given.
+   * the same address rule as the URLs.
    */
-  public static String parseHostPort(String hostPort) {
+  public static InetSocketAddress parseHostPort(String hostPort) {
     int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
     if (colon <= 0 || colon == hostPort.length() - 1) {
       throw new IllegalArgumentException("not host:port: " + hostPort);
@@ -64,8 +65,9 @@ public final class Targets {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port out of range in " + hostPort);
     }
-    checkHost(hostPort.substring(0, colon), hostPort);
-    return hostPort;
+    String host = hostPort.substring(0, colon);
+    checkHost(host, hostPort);
+    return new InetSocketAddress(host, port);
   }
 
   private static void checkHost(String host, String given) {

@@ -35,21 +35,21 @@ class ServerCostTest {
   @Test
   void cpuTicksAreFields14And15EvenWhenTheCommandHoldsSpacesAndParentheses() {
     String stat = "4242 (a (weird) name) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 37 0 0 20 0 30 0 555 0 0";
-    assertEquals(287, ServerCost.cpuTicks(stat));
+    assertEquals(287, Machine.cpuTicks(stat));
   }
 
   @Test
   void ownProcessCpuGrowsWithWork() {
     long pid = ProcessHandle.current().pid();
-    long before = ServerCost.cpuTicks(pid);
+    long before = Machine.cpuTicks(pid);
     long x = 0;
     long until = System.nanoTime() + 300_000_000L;
     while (System.nanoTime() < until) {
       x += Long.hashCode(x * 31 + 7);
     }
-    long after = ServerCost.cpuTicks(pid);
+    long after = Machine.cpuTicks(pid);
     assertTrue(before > 0 && after > before, before + " -> " + after + " (" + x + ")");
-    assertEquals(-1, ServerCost.cpuTicks(Long.MAX_VALUE), "no such process");
+    assertEquals(-1, Machine.cpuTicks(Long.MAX_VALUE), "no such process");
   }
 
   @Test
@@ -99,7 +99,7 @@ class ServerCostTest {
   @Test
   void readsARealRedisAndCountsExactlyTheCommandsSentBetweenTwoReadings() throws Exception {
     try (RedisServer redis = RedisServer.start()) {
-      String hostPort = redis.host() + ":" + redis.port();
+      java.net.InetSocketAddress hostPort = new java.net.InetSocketAddress(redis.host(), redis.port());
       ServerCost.Reading before = ServerCost.read(List.of(redis.pid()), hostPort, List.of());
       assertTrue(before.redisCommands() >= 0 && before.redisCpuSeconds() >= 0, before.toString());
       assertTrue(before.cpuSeconds() >= 0, "redis-server's own CPU from /proc: " + before);
@@ -116,7 +116,7 @@ class ServerCostTest {
       assertEquals(7, ServerCost.PerUnit.between(before, after, 1).redisCommands(), 1e-9,
           "the INFO calls of the readings are not counted");
     }
-    assertEquals(-1, ServerCost.read(List.of(), "127.0.0.1:1", List.of()).redisCommands(), "no Redis there");
+    assertEquals(-1, ServerCost.read(List.of(), new java.net.InetSocketAddress("127.0.0.1", 1), List.of()).redisCommands(), "no Redis there");
   }
 
   @Test
@@ -149,7 +149,7 @@ class ServerCostTest {
 
   @Test
   void redisAddressFollowsTheTargetRule() {
-    assertEquals("127.0.0.1:6379", Targets.parseHostPort("127.0.0.1:6379"));
+    assertEquals(new java.net.InetSocketAddress("127.0.0.1", 6379), Targets.parseHostPort("127.0.0.1:6379"));
     assertThrows(IllegalArgumentException.class, () -> Targets.parseHostPort("8.8.8.8:6379"));
     assertThrows(IllegalArgumentException.class, () -> Targets.parseHostPort("127.0.0.1"));
     assertThrows(IllegalArgumentException.class, () -> Targets.parseHostPort("127.0.0.1:0"));
