@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.loadtest.report.Chart;
 import io.switchboard.loadtest.report.Report;
 import io.switchboard.loadtest.stats.Latency;
+import io.switchboard.loadtest.sys.ToolGc;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +42,9 @@ final class RampScenario extends RelayBase {
 
   private final List<Step> steps = new ArrayList<>();
 
+  /** One measured step; {@code toolGc}: the tool's own collections during it. */
   record Step(double rate, double achieved, Latency.Summary latency, long sent, long lost, long errors, double lagMs,
-      boolean pass, String why) {}
+      ToolGc.Reading toolGc, boolean pass, String why) {}
 
   @Override
   String name() {
@@ -75,6 +77,7 @@ final class RampScenario extends RelayBase {
     report.params().put("p99TargetMs", p99Ms);
     setUp(maxRate);
     Memory before = readMemory();
+    settle();
     if (warmupS > 0) {
       RelayTraffic.Phase warm = traffic.phase(start, false);
       progress.show(() -> line("warm-up", warm));
@@ -89,10 +92,13 @@ final class RampScenario extends RelayBase {
         report.problem("the deadline stopped the ramp at " + Report.fmt(rate) + " msgs/s");
         break;
       }
+      // Traffic stops between steps (each ends with its drain): the tool collects there.
+      ToolGc.Reading gcBefore = settle();
       RelayTraffic.Phase p = traffic.phase(rate, true);
       progress.show(() -> line("step", p) + " | best " + Report.fmt(steps.stream().filter(Step::pass)
           .mapToDouble(Step::rate).max().orElse(0)));
       traffic.send(pool, p, stepS, drainS, () -> p.latency.interval());
+      ToolGc.Reading gcDuring = ToolGc.read().since(gcBefore);
       Latency.Summary s = p.latency.summary();
       double achieved = p.sent.sum() / p.seconds();
       String why = null;
@@ -106,7 +112,8 @@ final class RampScenario extends RelayBase {
         why = "generator sent only " + Report.fmt(achieved) + "/s";
       }
       boolean pass = why == null;
-      steps.add(new Step(rate, achieved, s, p.sent.sum(), p.lost(), p.errors.sum(), p.maxLagUs.get() / 1000.0, pass, why));
+      steps.add(new Step(rate, achieved, s, p.sent.sum(), p.lost(), p.errors.sum(), p.maxLagUs.get() / 1000.0,
+          gcDuring, pass, why));
       if (pass) {
         best = rate;
         bestPhase = p;
@@ -133,6 +140,8 @@ final class RampScenario extends RelayBase {
       o.put("p99Ms", Report.round(st.latency().p99()));
       o.put("maxMs", Report.round(st.latency().max()));
       o.put("maxLagMs", Report.round(st.lagMs()));
+      o.put("toolGcCount", st.toolGc().count());
+      o.put("toolGcMs", st.toolGc().millis());
       o.put("pass", st.pass());
       if (st.why() != null) {
         o.put("why", st.why());
@@ -143,6 +152,8 @@ final class RampScenario extends RelayBase {
               st.errors(), st.pass() ? "pass" : "FAIL (" + st.why() + ")"));
     }
     report.result("result", "maxRate", "highest rate passed", best, "msgs/s");
+    toolGcRow("result", "steps", new ToolGc.Reading(steps.stream().mapToLong(st -> st.toolGc().count()).sum(),
+        steps.stream().mapToLong(st -> st.toolGc().millis()).sum()));
     if (bestPhase != null) {
       report.latency("result", "relay", "latency at that rate", bestPhase.latency.histogram());
     }

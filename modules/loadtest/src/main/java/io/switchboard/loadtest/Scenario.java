@@ -9,6 +9,7 @@ import io.switchboard.loadtest.stats.Latency;
 import io.switchboard.loadtest.sys.Machine;
 import io.switchboard.loadtest.sys.ServerCost;
 import io.switchboard.loadtest.sys.Targets;
+import io.switchboard.loadtest.sys.ToolGc;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -298,6 +299,28 @@ abstract class Scenario implements Callable<Integer> {
     report.row(section, "Redis CPU" + per, known(c.redisCpuUs(), " us", "n/a (no --redis)"));
     report.row(section, "allocated" + per, known(c.allocatedBytes(), " bytes", "n/a (no JVM meters on /metrics)"));
     report.row(section, "GC pauses, whole phase", known(c.gcPauseMs(), " ms", "n/a (no JVM meters on /metrics)"));
+  }
+
+  /**
+   * Collects the tool's own garbage now, between phases while no traffic flows, so that the
+   * tool's pauses stay out of the phase measured next ({@link ToolGc}). Returns the reading the
+   * phase's {@link #toolGcRow} compares against.
+   */
+  protected ToolGc.Reading settle() {
+    ToolGc.collect();
+    return ToolGc.read();
+  }
+
+  /**
+   * The tool's own collections during a phase ({@code ToolGc.read().since(before)}): a row in
+   * {@code section} and {@code results.toolGc.<key>} ({@code count}, {@code ms}) in the JSON. Any
+   * count above 0 means some of the phase's latencies include a pause of the tool, not of the servers.
+   */
+  protected void toolGcRow(String section, String key, ToolGc.Reading d) {
+    ObjectNode o = report.results().withObjectProperty("toolGc").putObject(key);
+    o.put("count", d.count());
+    o.put("ms", d.millis());
+    report.row(section, "tool's own GC during the phase", d.count() + " collections, " + d.millis() + " ms");
   }
 
   private static void putKnown(ObjectNode o, String key, double v) {

@@ -111,6 +111,11 @@ final class SummaryCommand implements Callable<Integer> {
       row(out, "meeting: Redis commands per join", n, "meeting", d -> cost(d, "join", "redisCommands"), a, b);
       row(out, "meeting: Redis commands per connection (connect and register)", n, "meeting",
           d -> cost(d, "connect", "redisCommands"), a, b);
+      // The tool's pauses count as latency of the server it measures; 0 means the numbers above hold none.
+      row(out, "the load-test tool's own GC during the fixed-rate relay (ms)", n, "", "relay",
+          d -> d.path("results").path("toolGc").path("relay").path("ms"), a, b, false);
+      row(out, "the load-test tool's own GC during the measured joins (ms)", n, "", "meeting",
+          d -> d.path("results").path("toolGc").path("joins").path("ms"), a, b, false);
       row(out, "churn: rejoin p99 (ms)", n, "churn", d -> d.path("latency").path("rejoin").path("p99Ms"), a, b);
       row(out, "churn: participant-list violations", n, "churn", SummaryCommand::violations, a, b);
       row(out, "idle connection: bytes each, marginal 5k -> 10k (JVM: heap after GC + native; Node: RSS after GC)", n,
@@ -123,13 +128,14 @@ final class SummaryCommand implements Callable<Integer> {
           d -> d.path("results").path("open"), a, b);
     }
     out.println();
-    out.println("| run | scenario | passed | load average at start / end | took (s) |");
-    out.println("|---|---|---|---|---:|");
+    out.println("| run | scenario | passed | load average at start / end | CPU stolen by the hypervisor (%) | took (s) |");
+    out.println("|---|---|---|---|---:|---:|");
     for (JsonNode d : docs) {
-      out.printf(Locale.ROOT, "| %s | %s | %s | %s / %s | %s |%n", d.path("label").asText(), d.path("scenario").asText(),
-          d.path("pass").asBoolean() ? "yes" : "no: " + String.join("; ", problems(d)),
+      JsonNode stolen = d.path("machine").path("cpuStolenPercent");
+      out.printf(Locale.ROOT, "| %s | %s | %s | %s / %s | %s | %s |%n", d.path("label").asText(),
+          d.path("scenario").asText(), d.path("pass").asBoolean() ? "yes" : "no: " + String.join("; ", problems(d)),
           load(d.path("machine").path("loadAvgStart")), load(d.path("machine").path("loadAvgEnd")),
-          Report.fmt(d.path("durationS").asDouble()));
+          stolen.isNumber() ? Report.fmt(stolen.asDouble()) : "-", Report.fmt(d.path("durationS").asDouble()));
     }
   }
 
@@ -167,6 +173,12 @@ final class SummaryCommand implements Callable<Integer> {
 
   private void row(PrintStream out, String name, int n, String suffix, String scenario,
       Function<JsonNode, JsonNode> value, String a, String b) {
+    row(out, name, n, suffix, scenario, value, a, b, true);
+  }
+
+  /** A row; {@code withRatio} false for figures whose ratio between the stacks means nothing (the tool's own). */
+  private void row(PrintStream out, String name, int n, String suffix, String scenario,
+      Function<JsonNode, JsonNode> value, String a, String b, boolean withRatio) {
     JsonNode da = find(a, n, suffix, scenario);
     JsonNode db = find(b, n, suffix, scenario);
     if (da == null && db == null) {
@@ -175,7 +187,7 @@ final class SummaryCommand implements Callable<Integer> {
     JsonNode va = da == null ? null : value.apply(da);
     JsonNode vb = db == null ? null : value.apply(db);
     String ratio = "";
-    if (va != null && vb != null && va.isNumber() && vb.isNumber() && vb.asDouble() != 0) {
+    if (withRatio && va != null && vb != null && va.isNumber() && vb.isNumber() && vb.asDouble() != 0) {
       ratio = String.format(Locale.ROOT, "%.2f", va.asDouble() / vb.asDouble());
     }
     out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", name, n, text(va, da), text(vb, db), ratio);

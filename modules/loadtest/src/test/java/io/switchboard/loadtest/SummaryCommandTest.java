@@ -20,7 +20,7 @@ class SummaryCommandTest {
   private void report(String label, String scenario, String latency, double p99) throws Exception {
     String json = """
         {"tool":"switchboard-loadtest","label":"%s","scenario":"%s","pass":true,"durationS":12.5,
-         "machine":{"loadAvgStart":[0.5,0.4,0.3],"loadAvgEnd":[1.0,0.8,0.5]},
+         "machine":{"loadAvgStart":[0.5,0.4,0.3],"loadAvgEnd":[1.0,0.8,0.5],"cpuStolenPercent":13.7},
          "params":{"meetings":500,"size":4,"joinRate":1000,"rate":2000},
          "latency":{"%s":{"p99Ms":%s}},"results":{}}
         """.formatted(label, scenario, latency, p99);
@@ -65,8 +65,8 @@ class SummaryCommandTest {
         line(lines, "| relay: p99 at a fixed rate, first run after start"));
     // No measured relay run: no row for it; the warm-up run is only listed among the runs.
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("| relay: p99 at a fixed rate (ms)")), String.join("\n", lines));
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("| switchboard-2n-warmup1 | meeting | yes |")),
-        String.join("\n", lines));
+    assertEquals("| switchboard-2n-warmup1 | meeting | yes | 0.50 0.40 0.30 / 1 0.80 0.50 | 13.70 | 12.50 |",
+        line(lines, "| switchboard-2n-warmup1 | meeting"));
   }
 
   @Test
@@ -75,12 +75,13 @@ class SummaryCommandTest {
         {"tool":"switchboard-loadtest","label":"switchboard-2n","scenario":"relay","pass":true,"durationS":30,
          "machine":{"loadAvgStart":[1],"loadAvgEnd":[1]},"params":{"rate":2000},"latency":{"relay":{"p99Ms":3}},
          "results":{"cost":{"relay":{"unit":"message","units":50000,"serverCpuUs":61.237,"redisCommands":0.004,
-           "allocatedBytes":5120}}}}
+           "allocatedBytes":5120}},"toolGc":{"relay":{"count":0,"ms":0}}}}
         """;
     String ref = """
         {"tool":"switchboard-loadtest","label":"reference-2n","scenario":"relay","pass":true,"durationS":30,
          "machine":{"loadAvgStart":[1],"loadAvgEnd":[1]},"params":{"rate":2000},"latency":{"relay":{"p99Ms":6}},
-         "results":{"cost":{"relay":{"unit":"message","units":50000,"serverCpuUs":122.474,"redisCommands":1.0}}}}
+         "results":{"cost":{"relay":{"unit":"message","units":50000,"serverCpuUs":122.474,"redisCommands":1.0}},
+           "toolGc":{"relay":{"count":1,"ms":12}}}}
         """;
     Files.writeString(dir.resolve("a.json"), sb);
     Files.writeString(dir.resolve("b.json"), ref);
@@ -92,6 +93,8 @@ class SummaryCommandTest {
         line(lines, "| relay: Redis commands per message"));
     assertEquals("| relay: bytes allocated per message (JVM only) | 2 | 5120 | - |  |",
         line(lines, "| relay: bytes allocated per message"));
+    assertEquals("| the load-test tool's own GC during the fixed-rate relay (ms) | 2 | 0 | 12 |  |",
+        line(lines, "| the load-test tool's own GC during the fixed-rate relay"));
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("| meeting: Redis commands per join")),
         "no meeting reports, no meeting rows");
   }

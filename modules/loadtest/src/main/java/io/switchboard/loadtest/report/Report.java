@@ -33,6 +33,8 @@ public final class Report {
   private final ArrayNode problems;
   private final Map<String, List<String[]>> table = new LinkedHashMap<>();
   private final long startedNs = System.nanoTime();
+  /** The machine's CPU ticks {all, stolen} when the run started. */
+  private final long[] cpuAtStart;
 
   public Report(String scenario, String label, List<URI> urls) {
     root.put("tool", "switchboard-loadtest");
@@ -48,6 +50,7 @@ public final class Report {
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     m.put("maxOpenFiles", Machine.maxOpenFiles());
     putLoad(m, "loadAvgStart");
+    cpuAtStart = Machine.cpuTicksAllAndStolen();
     params = root.putObject("params");
     results = root.putObject("results");
     latency = root.putObject("latency");
@@ -146,6 +149,10 @@ public final class Report {
   public void finish(boolean completed) {
     root.put("durationS", round((System.nanoTime() - startedNs) / 1e9));
     putLoad((ObjectNode) root.get("machine"), "loadAvgEnd");
+    double stolen = Machine.stolenPercent(cpuAtStart, Machine.cpuTicksAllAndStolen());
+    if (stolen >= 0) {
+      ((ObjectNode) root.get("machine")).put("cpuStolenPercent", round(stolen));
+    }
     root.put("completed", completed);
     root.put("pass", completed && problems.isEmpty());
   }
@@ -166,7 +173,9 @@ public final class Report {
     out.println(title);
     out.println("machine: " + root.path("machine").path("cpus").asInt() + " cpus, load average "
         + root.path("machine").path("loadAvgStart") + " at start, " + root.path("machine").path("loadAvgEnd")
-        + " at end; run took " + fmt(root.path("durationS").asDouble()) + " s");
+        + " at end" + (root.path("machine").has("cpuStolenPercent") ? ", CPU stolen by the hypervisor "
+            + fmt(root.path("machine").path("cpuStolenPercent").asDouble()) + "%" : "")
+        + "; run took " + fmt(root.path("durationS").asDouble()) + " s");
     int w = 10;
     for (List<String[]> rows : table.values()) {
       for (String[] r : rows) {

@@ -75,6 +75,42 @@ public final class Machine {
     return new long[] {total, available};
   }
 
+  /**
+   * The machine's CPU time so far in ticks, {all, stolen}: "stolen" is time the hypervisor gave
+   * this virtual machine's CPUs to someone else, which on a shared host shows as latency of
+   * everything measured here. {-1, -1} when unknown.
+   */
+  public static long[] cpuTicksAllAndStolen() {
+    try {
+      return cpuTicksAllAndStolen(Files.readAllLines(Path.of("/proc/stat")).get(0));
+    } catch (IOException | RuntimeException e) {
+      return new long[] {-1, -1};
+    }
+  }
+
+  /** The "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal [guest guest_nice]. */
+  static long[] cpuTicksAllAndStolen(String cpuLine) {
+    String[] f = cpuLine.trim().split("\\s+");
+    if (!f[0].equals("cpu") || f.length < 9) {
+      throw new IllegalArgumentException("not the cpu line of /proc/stat: " + cpuLine);
+    }
+    long all = 0;
+    // Guest time (fields 9 and 10) is already counted in user and nice.
+    for (int i = 1; i <= 8; i++) {
+      all += Long.parseLong(f[i]);
+    }
+    return new long[] {all, Long.parseLong(f[8])};
+  }
+
+  /** The share of CPU time stolen between two {@link #cpuTicksAllAndStolen} readings, in percent; -1 when unknown. */
+  public static double stolenPercent(long[] before, long[] after) {
+    long all = after[0] - before[0];
+    if (before[0] < 0 || after[0] < 0 || all <= 0) {
+      return -1;
+    }
+    return 100.0 * (after[1] - before[1]) / all;
+  }
+
   /** Linux's USER_HZ: /proc reports CPU times in these ticks on every architecture Java runs on. */
   public static final long TICKS_PER_SECOND = 100;
 

@@ -33,6 +33,19 @@ class ServerCostTest {
       """;
 
   @Test
+  void stolenCpuIsTheEighthFieldOfTheCpuLineAndGuestTimeIsNotCountedTwice() {
+    long[] before = Machine.cpuTicksAllAndStolen("cpu  100 0 50 800 10 0 5 35 7 0");
+    long[] after = Machine.cpuTicksAllAndStolen("cpu  150 0 70 900 10 0 5 65 9 0");
+    assertEquals(1000, before[0]);
+    assertEquals(35, before[1]);
+    assertEquals(15.0, Machine.stolenPercent(before, after), 1e-9, "30 of 200 ticks");
+    assertEquals(-1, Machine.stolenPercent(new long[] {-1, -1}, after));
+    assertThrows(IllegalArgumentException.class, () -> Machine.cpuTicksAllAndStolen("cpu0 1 2 3 4 5 6 7 8"));
+    long[] now = Machine.cpuTicksAllAndStolen();
+    assertTrue(now[0] > 0 && now[1] >= 0 && now[1] <= now[0], "this machine's /proc/stat: " + now[0] + ", " + now[1]);
+  }
+
+  @Test
   void cpuTicksAreFields14And15EvenWhenTheCommandHoldsSpacesAndParentheses() {
     String stat = "4242 (a (weird) name) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 37 0 0 20 0 30 0 555 0 0";
     assertEquals(287, Machine.cpuTicks(stat));
