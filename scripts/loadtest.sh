@@ -42,6 +42,7 @@
 #   COMPARE_MAX_CONNECTIONS   the last connect step of one node (default 19000)
 #   COMPARE_MEETING_RUNS      measured meeting runs (default 3): the summary shows the first one's plot and
 #                             numbers, and the median join p99 of all (labels <stack>-<n>n, -rep2, -rep3, ...)
+#   COMPARE_RELAY_RUNS        measured fixed-rate relay runs (default 3), shown the same way (median p99)
 set -euo pipefail
 for var in SERVER_JAR LOADTEST_JAR; do
   if [ -n "${!var:-}" ] && [[ "${!var}" != /* ]]; then
@@ -418,9 +419,10 @@ smoke() {
 }
 
 # The benchmark: both stacks back to back at each node count, the same scenarios, then the summary
-# table and side-by-side plots (35-45 minutes). --quick: shorter runs, one warm-up pass (about 13).
+# table and side-by-side plots (40-50 minutes). --quick: shorter runs, one warm-up pass (about 20).
 compare() {
   local quick=0 n w r target conn_steps relay_rate relay_d ramp_args meeting_args churn_args warm_passes meeting_runs
+  local relay_runs
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1; shift ;;
@@ -435,6 +437,7 @@ compare() {
   warm_passes="${COMPARE_WARMUP_PASSES:-3}"
   [ "$quick" = 1 ] && warm_passes="${COMPARE_WARMUP_PASSES:-1}"
   meeting_runs="${COMPARE_MEETING_RUNS:-3}"
+  relay_runs="${COMPARE_RELAY_RUNS:-3}"
   if [ "$quick" = 1 ]; then
     relay_d=10
     ramp_args="-p 500 --start 2000 --step 2000 --max-rate 40000 -d 4 --drain 2 --warmup 2"
@@ -473,7 +476,11 @@ compare() {
         # shellcheck disable=SC2086
         run_tool meeting "$target-${n}n-rep$r" $meeting_args --quiet || true
       done
+      # So is the relay's p99: a single collection or a hypervisor hiccup inside one run moves it.
       run_tool relay "$target-${n}n" -p 500 -r "$relay_rate" -d "$relay_d" --warmup 5 --quiet || true
+      for ((r = 2; r <= relay_runs; r++)); do
+        run_tool relay "$target-${n}n-rep$r" -p 500 -r "$relay_rate" -d "$relay_d" --warmup 5 --quiet || true
+      done
       # shellcheck disable=SC2086
       run_tool ramp "$target-${n}n" $ramp_args --quiet || true
       # shellcheck disable=SC2086

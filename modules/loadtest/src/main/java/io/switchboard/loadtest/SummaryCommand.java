@@ -91,6 +91,8 @@ final class SummaryCommand implements Callable<Integer> {
           d -> d.path("results").path("maxRate"), a, b);
       row(out, "relay: p99 at a fixed rate (ms)" + fixedRate(n, a, b), n, "relay",
           d -> d.path("latency").path("relay").path("p99Ms"), a, b);
+      medianRow(out, "relay: p99 at a fixed rate, median of the measured runs (ms)", n, "relay",
+          d -> d.path("latency").path("relay").path("p99Ms"), a, b);
       row(out, "meeting: join p99 (ms)" + meetingShape(n, a, b), n, "meeting",
           d -> d.path("latency").path("join").path("p99Ms"), a, b);
       medianRow(out, "meeting: join p99, median of the measured runs (ms)", n, "meeting",

@@ -118,6 +118,18 @@ class SummaryCommandTest {
   }
 
   @Test
+  void repeatedRelayRunsGetAMedianRowToo() throws Exception {
+    report("switchboard-2n", "relay", "relay", 2);
+    report("switchboard-2n-rep2", "relay", "relay", 6);
+    report("switchboard-2n-rep3", "relay", "relay", 3);
+    report("reference-2n", "relay", "relay", 5);
+    report("reference-2n-rep2", "relay", "relay", 4);
+    report("reference-2n-rep3", "relay", "relay", 9);
+    assertEquals("| relay: p99 at a fixed rate, median of the measured runs (ms) | 2 | 3 (2, 6, 3) | 5 (5, 4, 9) | 0.60 |",
+        line(summary(), "| relay: p99 at a fixed rate, median of"));
+  }
+
+  @Test
   void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
     assertEquals(4.0, SummaryCommand.median(List.of(9.0, 1.0, 3.0, 5.0)));
     assertEquals(3.0, SummaryCommand.median(List.of(3.0)));
