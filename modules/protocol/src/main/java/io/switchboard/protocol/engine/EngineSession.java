@@ -9,6 +9,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
 import io.vertx.core.internal.ContextInternal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -130,6 +132,15 @@ final class EngineSession implements EngineSocket {
       sendPacket(EnginePacket.message(text));
     } else if (open) {
       ctx.runOnContext(v -> sendPacket(EnginePacket.message(text)));
+    }
+  }
+
+  @Override
+  public void send(EncodedText message) {
+    if (ctx.isRunningOnContext()) {
+      sendText(message);
+    } else if (open) {
+      ctx.runOnContext(v -> sendText(message));
     }
   }
 
@@ -349,6 +360,29 @@ final class EngineSession implements EngineSocket {
     flush();
   }
 
+  /** As {@link #sendPacket} for a MESSAGE; over WebSocket the message's own frame goes out. */
+  private void sendText(EncodedText message) {
+    if (state != State.OPEN) {
+      return;
+    }
+    if (!polling) {
+      if (writable(ws)) {
+        byte[] frame = message.frame();
+        if (frame.length <= server.options().maxPayload()) {
+          // What writeTextMessage does after encoding the text, with the bytes encoded once.
+          ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
+        } else {
+          // Beyond the frame size the node configures: Vert.x splits it.
+          ws.writeTextMessage(EngineCodec.encodeText(EnginePacket.message(message.text())));
+        }
+        checkWriteQueue(ws);
+      }
+      return;
+    }
+    enqueue(EnginePacket.message(message.text()));
+    flush();
+  }
+
   private void enqueue(EnginePacket packet) {
     if (buffer == null) {
       buffer = new ArrayList<>(4);
@@ -376,10 +410,7 @@ final class EngineSession implements EngineSocket {
   }
 
   private void write(ServerWebSocket socket, EnginePacket packet) {
-    if (socket.isClosed()) {
-      // The peer's close frame arrived (Vert.x marks the socket closed at once) and the TCP close,
-      // which runs our close handler, has not yet: nothing can be written any more, and Vert.x
-      // throws on writeQueueFull. The close handler finishes the session.
+    if (!writable(socket)) {
       return;
     }
     if (packet.isBinary()) {
@@ -387,6 +418,17 @@ final class EngineSession implements EngineSocket {
     } else {
       socket.writeTextMessage(EngineCodec.encodeText(packet));
     }
+    checkWriteQueue(socket);
+  }
+
+  private static boolean writable(ServerWebSocket socket) {
+    // Closed: the peer's close frame arrived (Vert.x marks the socket closed at once) and the TCP
+    // close, which runs our close handler, has not yet: nothing can be written any more, and
+    // Vert.x throws on writeQueueFull. The close handler finishes the session.
+    return !socket.isClosed();
+  }
+
+  private void checkWriteQueue(ServerWebSocket socket) {
     if (socket.writeQueueFull()) {
       // A peer that stopped reading: a full queue for a while means it is not catching up.
       long now = System.nanoTime();

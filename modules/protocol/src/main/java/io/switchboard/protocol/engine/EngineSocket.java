@@ -28,6 +28,14 @@ public interface EngineSocket {
   /** Sends a text message. Messages sent after the session closed are dropped. */
   void send(String text);
 
+  /**
+   * Sends a text message encoded once for many sessions: over WebSocket its frame is written as it
+   * is. This default sends its text.
+   */
+  default void send(EncodedText message) {
+    send(message.text());
+  }
+
   /** Sends a binary message. */
   void send(Buffer binary);
 

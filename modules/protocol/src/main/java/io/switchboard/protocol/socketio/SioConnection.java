@@ -159,13 +159,13 @@ final class SioConnection {
   /** Sends one encoded packet, from any thread. */
   void send(EncodedPacket packet) {
     if (packet.attachments().isEmpty()) {
-      engine.send(packet.text());
+      engine.send(packet.message());
       return;
     }
     // A binary packet is its header then its attachments, with nothing in between: from another
     // thread they go over in one hop, so no other packet can land inside it.
     onContext(() -> {
-      engine.send(packet.text());
+      engine.send(packet.message());
       for (Buffer b : packet.attachments()) {
         engine.send(b);
       }

@@ -1,13 +1,19 @@
 package io.switchboard.protocol.socketio;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.protocol.ProtocolException;
+import io.switchboard.protocol.engine.EncodedText;
+import io.switchboard.protocol.engine.EnginePacketType;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -43,21 +49,54 @@ public final class SioParser {
             : type == SioPacketType.BINARY_ACK ? SioPacketType.ACK : type;
       }
     }
-    StringBuilder sb = new StringBuilder(64);
-    sb.append(type.digit());
+    StringBuilder header = new StringBuilder(16);
+    header.append(type.digit());
     if (type == SioPacketType.BINARY_EVENT || type == SioPacketType.BINARY_ACK) {
-      sb.append(attachments.size()).append('-');
+      header.append(attachments.size()).append('-');
     }
     if (!"/".equals(packet.nsp())) {
-      sb.append(packet.nsp()).append(',');
+      header.append(packet.nsp()).append(',');
     }
     if (packet.hasId()) {
-      sb.append(packet.id());
+      header.append(packet.id());
     }
-    if (data != null) {
-      sb.append(Json.write(data));
+    return new EncodedPacket(frame(header, data), attachments);
+  }
+
+  /**
+   * The Engine.IO MESSAGE frame of a packet: the digit, the header, then the JSON, which Jackson
+   * writes straight into the same bytes (no text of the packet is made unless a polling session
+   * asks for it).
+   */
+  private static EncodedText frame(CharSequence header, JsonNode data) {
+    BufferRecycler recycler = Json.MAPPER.getFactory()._getBufferRecycler();
+    try (ByteArrayBuilder out = new ByteArrayBuilder(recycler)) {
+      out.write(EnginePacketType.MESSAGE.digit());
+      if (isAscii(header)) {
+        for (int i = 0; i < header.length(); i++) {
+          out.write(header.charAt(i));
+        }
+      } else {
+        out.write(header.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      if (data != null) {
+        Json.MAPPER.writeValue(out, data);
+      }
+      return EncodedText.ofFrame(out.getClearAndRelease());
+    } catch (IOException e) {
+      throw new IllegalStateException("a JSON tree always serialises", e);
+    } finally {
+      recycler.releaseToPool();
     }
-    return new EncodedPacket(sb.toString(), attachments);
+  }
+
+  private static boolean isAscii(CharSequence s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -66,7 +105,7 @@ public final class SioParser {
    * parsed payload, without parsing it. For a payload that crossed nodes as text.
    */
   public static EncodedPacket encodeEvent(String nsp, String event, String payloadJson) {
-    StringBuilder sb = new StringBuilder(payloadJson.length() + event.length() + nsp.length() + 8);
+    StringBuilder sb = new StringBuilder(event.length() + nsp.length() + 8);
     sb.append(SioPacketType.EVENT.digit());
     if (!"/".equals(nsp)) {
       sb.append(nsp).append(',');
@@ -78,7 +117,7 @@ public final class SioParser {
     } else {
       sb.append(Json.write(com.fasterxml.jackson.databind.node.TextNode.valueOf(event)));
     }
-    return new EncodedPacket(sb.append(',').append(payloadJson).append(']').toString());
+    return new EncodedPacket(EncodedText.of(sb.append(',').toString(), payloadJson, "]"), List.of());
   }
 
   /** Printable ASCII without a quote or a backslash: nothing JSON would escape. */
@@ -203,7 +242,7 @@ public final class SioParser {
       JsonNode data = null;
       if (i < len) {
         try {
-          data = Json.parse(text.substring(i));
+          data = Json.parse(text, i);
         } catch (JsonProcessingException | NumberFormatException e) {
           // NumberFormatException: valid JSON numbers BigDecimal cannot hold (1e99999999999).
           throw new ProtocolException("invalid payload");

@@ -358,6 +358,21 @@ class SioParserTest {
     }
   }
 
+  @Test
+  void aLoneSurrogateIsWrittenAsAnEscapeThatReadsBackTheSame() throws JsonProcessingException {
+    // JSON may carry one (an escape); a packet written straight to UTF-8 bytes must still go out.
+    SioPacket in = decode("2[\"e\",\"a\\ud800b\",{\"\\udc00\":1}]");
+    String out = SioParser.encode(in).text();
+    assertEquals(in.data(), Json.parse(out.substring(1)), out);
+  }
+
+  @Test
+  void aNamespaceOutsideAsciiIsEncodedInUtf8() {
+    SioPacket p = packet(SioPacketType.EVENT, "/\u00fcn\u00ef", 5, "[\"x\",\"\u4e2d\"]");
+    assertEquals("2/\u00fcn\u00ef,5[\"x\",\"\u4e2d\"]", SioParser.encode(p).text());
+    assertEquals(p, decode(SioParser.encode(p).text()));
+  }
+
   /** A payload that crossed nodes as JSON text goes out as if it had been parsed and encoded here. */
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("relayedJson")
