@@ -152,8 +152,8 @@ final class RampScenario extends RelayBase {
               st.errors(), st.pass() ? "pass" : "FAIL (" + st.why() + ")"));
     }
     report.result("result", "maxRate", "highest rate passed", best, "msgs/s");
-    toolGcRow("result", "steps", new ToolGc.Reading(steps.stream().mapToLong(st -> st.toolGc().count()).sum(),
-        steps.stream().mapToLong(st -> st.toolGc().millis()).sum()));
+    toolGcRow("result", "steps",
+        steps.stream().map(Step::toolGc).reduce(new ToolGc.Reading(0, 0), ToolGc.Reading::plus));
     if (bestPhase != null) {
       report.latency("result", "relay", "latency at that rate", bestPhase.latency.histogram());
     }

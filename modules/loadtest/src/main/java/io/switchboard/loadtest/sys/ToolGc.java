@@ -21,6 +21,11 @@ public final class ToolGc {
     public Reading since(Reading earlier) {
       return new Reading(count - earlier.count, millis - earlier.millis);
     }
+
+    /** Both together (the collections of several phases). */
+    public Reading plus(Reading other) {
+      return new Reading(count + other.count, millis + other.millis);
+    }
   }
 
   public static Reading read() {

@@ -18,5 +18,6 @@ class ToolGcTest {
   @Test
   void sinceSubtractsBothFigures() {
     assertEquals(new ToolGc.Reading(2, 15), new ToolGc.Reading(7, 40).since(new ToolGc.Reading(5, 25)));
+    assertEquals(new ToolGc.Reading(12, 65), new ToolGc.Reading(7, 40).plus(new ToolGc.Reading(5, 25)));
   }
 }

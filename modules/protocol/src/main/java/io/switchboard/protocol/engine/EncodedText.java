@@ -12,14 +12,8 @@ public final class EncodedText {
   private final byte[] frame;
   private volatile String text;
 
-  private EncodedText(byte[] frame, String text) {
+  private EncodedText(byte[] frame) {
     this.frame = frame;
-    this.text = text;
-  }
-
-  /** The message with this text; its frame is encoded now. */
-  public static EncodedText of(String text) {
-    return new EncodedText(frame(text), text);
   }
 
   /**
@@ -27,7 +21,7 @@ public final class EncodedText {
    * itself is put together only if a polling session asks for it).
    */
   public static EncodedText of(String... parts) {
-    return new EncodedText(frame(parts), null);
+    return new EncodedText(frame(parts));
   }
 
   private static byte[] frame(String... parts) {
@@ -57,7 +51,7 @@ public final class EncodedText {
     if (frame.length == 0 || frame[0] != EnginePacketType.MESSAGE.digit()) {
       throw new IllegalArgumentException("a message frame starts with the MESSAGE digit");
     }
-    return new EncodedText(frame, null);
+    return new EncodedText(frame);
   }
 
   /** The message's text (the Socket.IO packet), without the Engine.IO digit. */

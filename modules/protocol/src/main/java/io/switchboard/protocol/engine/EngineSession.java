@@ -360,27 +360,27 @@ final class EngineSession implements EngineSocket {
     flush();
   }
 
-  /** As {@link #sendPacket} for a MESSAGE; over WebSocket the message's own frame goes out. */
+  /** As {@link #sendPacket}, except that over WebSocket the message's own frame goes out. */
   private void sendText(EncodedText message) {
     if (state != State.OPEN) {
       return;
     }
-    if (!polling) {
-      if (writable(ws)) {
-        byte[] frame = message.frame();
-        if (frame.length <= server.options().maxPayload()) {
-          // What writeTextMessage does after encoding the text, with the bytes encoded once.
-          ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
-        } else {
-          // Beyond the frame size the node configures: Vert.x splits it.
-          ws.writeTextMessage(EngineCodec.encodeText(EnginePacket.message(message.text())));
-        }
-        checkWriteQueue(ws);
-      }
+    if (polling) {
+      sendPacket(EnginePacket.message(message.text()));
       return;
     }
-    enqueue(EnginePacket.message(message.text()));
-    flush();
+    if (!writable(ws)) {
+      return;
+    }
+    byte[] frame = message.frame();
+    if (frame.length <= server.options().maxPayload()) {
+      // What writeTextMessage does after encoding the text, with the bytes encoded once.
+      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
+    } else {
+      // Beyond the frame size the node configures: Vert.x splits it.
+      ws.writeTextMessage(EngineCodec.encodeText(EnginePacket.message(message.text())));
+    }
+    checkWriteQueue(ws);
   }
 
   private void enqueue(EnginePacket packet) {

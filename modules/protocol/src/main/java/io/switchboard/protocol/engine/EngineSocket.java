@@ -30,11 +30,9 @@ public interface EngineSocket {
 
   /**
    * Sends a text message encoded once for many sessions: over WebSocket its frame is written as it
-   * is. This default sends its text.
+   * is, over polling its text is sent.
    */
-  default void send(EncodedText message) {
-    send(message.text());
-  }
+  void send(EncodedText message);
 
   /** Sends a binary message. */
   void send(Buffer binary);

@@ -18,14 +18,6 @@ public final class EncodedPacket {
     this.attachments = List.copyOf(attachments);
   }
 
-  public EncodedPacket(String text, List<Buffer> attachments) {
-    this(EncodedText.of(text), attachments);
-  }
-
-  public EncodedPacket(String text) {
-    this(text, List.of());
-  }
-
   /** The packet's text message (the Socket.IO packet, without the Engine.IO digit). */
   public String text() {
     return message.text();

@@ -72,13 +72,7 @@ public final class SioParser {
     BufferRecycler recycler = Json.MAPPER.getFactory()._getBufferRecycler();
     try (ByteArrayBuilder out = new ByteArrayBuilder(recycler)) {
       out.write(EnginePacketType.MESSAGE.digit());
-      if (isAscii(header)) {
-        for (int i = 0; i < header.length(); i++) {
-          out.write(header.charAt(i));
-        }
-      } else {
-        out.write(header.toString().getBytes(StandardCharsets.UTF_8));
-      }
+      out.write(header.toString().getBytes(StandardCharsets.UTF_8));
       if (data != null) {
         Json.MAPPER.writeValue(out, data);
       }
@@ -88,15 +82,6 @@ public final class SioParser {
     } finally {
       recycler.releaseToPool();
     }
-  }
-
-  private static boolean isAscii(CharSequence s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

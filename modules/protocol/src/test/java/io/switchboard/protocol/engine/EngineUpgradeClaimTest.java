@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.switchboard.testkit.TestVertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -30,32 +27,16 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EngineUpgradeClaimTest {
-  private static final String PATH = "/engine.io/";
-
-  private static TestVertx testVertx;
-  private static EngineServer engine;
-  private static HttpServer server;
-  private static HttpClient http;
+  private static EngineTestServer fixture;
 
   @BeforeAll
   static void start() {
-    testVertx = TestVertx.create(2);
-    engine = new EngineServer(testVertx.vertx(), EngineOptions.defaults());
-    engine.connectionHandler(s -> s.messageHandler(s::send));
-    server = TestVertx.await(testVertx.vertx().createHttpServer()
-        .requestHandler(engine::handle).listen(0, "127.0.0.1"));
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    fixture = EngineTestServer.start(EngineOptions.defaults(), s -> s.messageHandler(s::send));
   }
 
   @AfterAll
   static void stop() {
-    try {
-      TestVertx.await(engine.closeAll());
-      TestVertx.await(server.close());
-      testVertx.assertNoBlockedThreads();
-    } finally {
-      testVertx.close();
-    }
+    fixture.close();
   }
 
   @Test
@@ -77,7 +58,7 @@ class EngineUpgradeClaimTest {
     assertTrue(session.isPolling(), "the session still polls");
     session.releaseUpgradeClaim();
     awaitReleased(session);
-    WebSocket ws = http.newWebSocketBuilder()
+    WebSocket ws = fixture.http.newWebSocketBuilder()
         .buildAsync(uri("EIO=4&transport=websocket&sid=" + session.id()), new WebSocket.Listener() { })
         .join();
     try {
@@ -96,7 +77,7 @@ class EngineUpgradeClaimTest {
 
   private static int refusedStatus(String sid) {
     try {
-      http.newWebSocketBuilder()
+      fixture.http.newWebSocketBuilder()
           .buildAsync(uri("EIO=4&transport=websocket&sid=" + sid), new WebSocket.Listener() { })
           .join()
           .abort();
@@ -119,18 +100,17 @@ class EngineUpgradeClaimTest {
 
   private static EngineSession openPollingSession() {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("EIO=4&transport=polling")).GET().build(),
+      HttpResponse<String> r = fixture.http.send(HttpRequest.newBuilder(uri("EIO=4&transport=polling")).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       String sid = new JsonObject(r.body().substring(1)).getString("sid");
-      return (EngineSession) engine.session(sid);
+      return (EngineSession) fixture.engine.session(sid);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
   }
 
   private static URI uri(String query) {
-    String scheme = query.contains("transport=websocket") ? "ws" : "http";
-    return URI.create(scheme + "://127.0.0.1:" + server.actualPort() + PATH + "?" + query);
+    return fixture.uri(query);
   }
 }
