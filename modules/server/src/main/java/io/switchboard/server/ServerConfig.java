@@ -39,6 +39,8 @@ import java.util.UUID;
  * @param port the HTTP port ({@code PORT})
  * @param profile {@code default}, or {@code conformance} for the protocol test suites
  * @param eventLoops event-loop threads (and HTTP server instances)
+ * @param nativeTransport whether the packaged server asks Vert.x for Netty's native epoll transport
+ *     (it falls back to the JDK's NIO where epoll is not available)
  * @param engine Engine.IO settings
  * @param socketIo Socket.IO settings
  * @param nodeId this node's id (unique in a cluster)
@@ -57,6 +59,7 @@ public record ServerConfig(
     int port,
     Profile profile,
     int eventLoops,
+    boolean nativeTransport,
     String nodeId,
     EngineOptions engine,
     SocketIoOptions socketIo,
@@ -106,6 +109,8 @@ public record ServerConfig(
     s.put("SWITCHBOARD_HOST", new String[] {"0.0.0.0", "address to listen on"});
     s.put("SWITCHBOARD_PROFILE", new String[] {"default", "default, or conformance (protocol test suites only)"});
     s.put("SWITCHBOARD_EVENT_LOOPS", new String[] {"cores", "event-loop threads"});
+    s.put("SWITCHBOARD_TRANSPORT", new String[] {"native",
+        "native (Netty's epoll on Linux, NIO where it is not available) or nio"});
     s.put("SWITCHBOARD_PING_INTERVAL_MS", new String[] {"25000", "Engine.IO heartbeat interval"});
     s.put("SWITCHBOARD_PING_TIMEOUT_MS", new String[] {"20000", "wait for the pong before closing"});
     s.put("SWITCHBOARD_MAX_PAYLOAD_BYTES", new String[] {"1000000", "largest message or polling body"});
@@ -247,6 +252,10 @@ public record ServerConfig(
     int cores = Runtime.getRuntime().availableProcessors();
     String loops = r.string("SWITCHBOARD_EVENT_LOOPS");
     int eventLoops = "cores".equals(loops) ? cores : r.intIn("SWITCHBOARD_EVENT_LOOPS", 1, 1024);
+    String transport = r.string("SWITCHBOARD_TRANSPORT");
+    if (!transport.equals("native") && !transport.equals("nio")) {
+      throw new ConfigException("SWITCHBOARD_TRANSPORT: unknown transport '" + transport + "' (native, nio)");
+    }
     List<String> transports = r.list("SWITCHBOARD_TRANSPORTS");
     for (String t : transports) {
       if (!t.equals("polling") && !t.equals("websocket")) {
@@ -289,7 +298,8 @@ public record ServerConfig(
     }
     ApiConfig api = new ApiConfig(r.optional("SWITCHBOARD_API_KEY"),
         r.intIn("SWITCHBOARD_API_MAX_BODY_BYTES", 1024, 100_000_000));
-    return new ServerConfig(r.string("SWITCHBOARD_HOST"), r.intIn("PORT", 0, 65535), profile, eventLoops, nodeId, engine,
+    return new ServerConfig(r.string("SWITCHBOARD_HOST"), r.intIn("PORT", 0, 65535), profile, eventLoops,
+        transport.equals("native"), nodeId, engine,
         socketIo, signaling, rate, r.intIn("SWITCHBOARD_BCRYPT_COST", 4, 31), api, jwt(r), redis(r), cluster(r),
         r.millis("SWITCHBOARD_DRAIN_TIMEOUT_MS"), log(r));
   }
@@ -400,8 +410,8 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, profile, eventLoops, nodeId, engine, socketIo, signaling, rateLimit, bcryptCost,
-        api, jwt, redis, cluster, drainTimeout, log);
+    return new ServerConfig(host, newPort, profile, eventLoops, nativeTransport, nodeId, engine, socketIo, signaling, rateLimit,
+        bcryptCost, api, jwt, redis, cluster, drainTimeout, log);
   }
 
   /** Never prints secrets: the API key and the JWT secret are masked, and so is the TURN secret. */
@@ -409,6 +419,7 @@ public record ServerConfig(
   public String toString() {
     IceServers ice = signaling.iceServers();
     return "ServerConfig[host=" + host + ", port=" + port + ", profile=" + profile + ", eventLoops=" + eventLoops
+        + ", nativeTransport=" + nativeTransport
         + ", nodeId=" + nodeId + ", engine=" + engine + ", socketIo=" + socketIo + ", signaling=[limits="
         + signaling.limits() + ", roomMaxSize=" + signaling.roomMaxSize() + ", meetingMaxParticipants="
         + signaling.meetingMaxParticipants() + ", ringTimeout=" + signaling.ringTimeout() + ", meetingsAutoCreate="

@@ -249,7 +249,8 @@ public final class SwitchboardNode {
           return null;
         })
         .onSuccess(v -> log.log(System.Logger.Level.INFO, "switchboard listening on " + config.host() + ":" + actualPort
-            + " (profile " + config.profile().name().toLowerCase() + ", " + config.eventLoops() + " event loops, identity "
+            + " (profile " + config.profile().name().toLowerCase() + ", " + config.eventLoops() + " event loops, "
+            + (vertx.isNativeTransportEnabled() ? "native epoll" : "JDK NIO") + " transport, identity "
             + (config.jwt().secret() != null ? "JWT HS256" : config.jwt().jwksUrl() != null ? "JWT from "
                 + config.jwt().jwksUrl() : "open") + ")"));
   }

@@ -122,6 +122,15 @@ class ServerConfigTest {
   }
 
   @Test
+  void theTransportIsNativeUnlessNioIsAsked() {
+    assertTrue(ServerConfig.defaults().nativeTransport());
+    assertFalse(ServerConfig.fromEnv(env("SWITCHBOARD_TRANSPORT", "nio")).nativeTransport());
+    assertTrue(ServerConfig.fromEnv(env("SWITCHBOARD_TRANSPORT", "native")).nativeTransport());
+    ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(env("SWITCHBOARD_TRANSPORT", "epoll")));
+    assertTrue(e.getMessage().contains("SWITCHBOARD_TRANSPORT"), e.getMessage());
+  }
+
+  @Test
   void unknownVariablesAreRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(env("SWITCHBOARD_JWT_SECRETS", "x")));
     assertTrue(e.getMessage().contains("SWITCHBOARD_JWT_SECRETS"));
