@@ -289,12 +289,14 @@ abstract class Scenario implements Callable<Integer> {
     o.put("unit", unit);
     o.put("units", units);
     putKnown(o, "serverCpuUs", c.cpuUs());
+    putKnown(o, "compilerCpuUs", c.compilerCpuUs());
     putKnown(o, "redisCommands", c.redisCommands());
     putKnown(o, "redisCpuUs", c.redisCpuUs());
     putKnown(o, "allocatedBytes", c.allocatedBytes());
     putKnown(o, "gcPauseMs", c.gcPauseMs());
     String per = " per " + unit;
     report.row(section, "server CPU" + per, known(c.cpuUs(), " us", "n/a (no --pid)"));
+    report.row(section, "  of which JIT compiler threads", known(c.compilerCpuUs(), " us", "n/a (not a JVM)"));
     report.row(section, "Redis commands" + per, known(c.redisCommands(), "", "n/a (no --redis)"));
     report.row(section, "Redis CPU" + per, known(c.redisCpuUs(), " us", "n/a (no --redis)"));
     report.row(section, "allocated" + per, known(c.allocatedBytes(), " bytes", "n/a (no JVM meters on /metrics)"));

@@ -104,12 +104,16 @@ final class SummaryCommand implements Callable<Integer> {
           d -> d.path("latency").path("join").path("p99Ms"), a, b);
       row(out, "relay: server CPU per message at the fixed rate (us)", n, "relay", d -> cost(d, "relay", "serverCpuUs"),
           a, b);
+      row(out, "relay: of which the JIT compiler's threads (us, JVM only)", n, "relay",
+          d -> cost(d, "relay", "compilerCpuUs"), a, b);
       row(out, "relay: Redis commands per message", n, "relay", d -> cost(d, "relay", "redisCommands"), a, b);
       row(out, "relay: Redis CPU per message (us)", n, "relay", d -> cost(d, "relay", "redisCpuUs"), a, b);
       row(out, "relay: bytes allocated per message (JVM only)", n, "relay", d -> cost(d, "relay", "allocatedBytes"),
           a, b);
       row(out, "meeting: server CPU per join, fan-out included (us)", n, "meeting",
           d -> cost(d, "join", "serverCpuUs"), a, b);
+      row(out, "meeting: of which the JIT compiler's threads (us, JVM only)", n, "meeting",
+          d -> cost(d, "join", "compilerCpuUs"), a, b);
       row(out, "meeting: Redis commands per join", n, "meeting", d -> cost(d, "join", "redisCommands"), a, b);
       row(out, "meeting: Redis commands per connection (connect and register)", n, "meeting",
           d -> cost(d, "connect", "redisCommands"), a, b);

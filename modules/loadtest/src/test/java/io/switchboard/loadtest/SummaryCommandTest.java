@@ -74,7 +74,7 @@ class SummaryCommandTest {
     String sb = """
         {"tool":"switchboard-loadtest","label":"switchboard-2n","scenario":"relay","pass":true,"durationS":30,
          "machine":{"loadAvgStart":[1],"loadAvgEnd":[1]},"params":{"rate":2000},"latency":{"relay":{"p99Ms":3}},
-         "results":{"cost":{"relay":{"unit":"message","units":50000,"serverCpuUs":61.237,"redisCommands":0.004,
+         "results":{"cost":{"relay":{"unit":"message","units":50000,"serverCpuUs":61.237,"compilerCpuUs":20.5,"redisCommands":0.004,
            "allocatedBytes":5120}},"toolGc":{"relay":{"count":0,"ms":0}}}}
         """;
     String ref = """
@@ -89,6 +89,8 @@ class SummaryCommandTest {
     List<String> lines = summary();
     assertEquals("| relay: server CPU per message at the fixed rate (us) | 2 | 61.24 | 122.5 | 0.50 |",
         line(lines, "| relay: server CPU per message"));
+    assertEquals("| relay: of which the JIT compiler's threads (us, JVM only) | 2 | 20.50 | - |  |",
+        line(lines, "| relay: of which the JIT compiler"));
     assertEquals("| relay: Redis commands per message | 2 | 0.00 | 1 | 0.00 |",
         line(lines, "| relay: Redis commands per message"));
     assertEquals("| relay: bytes allocated per message (JVM only) | 2 | 5120 | - |  |",

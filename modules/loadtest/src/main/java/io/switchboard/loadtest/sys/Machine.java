@@ -130,6 +130,44 @@ public final class Machine {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
+  /**
+   * utime + stime of a HotSpot JVM's JIT compiler threads (C1 and C2) in clock ticks; -1 when the
+   * process is gone or has no such thread (not a HotSpot JVM: a Node.js server, say). Threads that
+   * ended are not counted: HotSpot keeps its compiler threads for the life of the process unless
+   * {@code -XX:+UseDynamicNumberOfCompilerThreads} retires idle extra ones.
+   */
+  public static long compilerTicks(long pid) {
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      long sum = 0;
+      boolean any = false;
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue;
+        }
+        if (isJitCompilerThread(threadName(stat))) {
+          any = true;
+          sum += cpuTicks(stat);
+        }
+      }
+      return any ? sum : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Field 2 of a /proc stat line: the thread's name as the kernel keeps it (15 characters at most). */
+  static String threadName(String stat) {
+    return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  }
+
+  /** HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1", ...: the kernel keeps "C2 CompilerThre". */
+  static boolean isJitCompilerThread(String name) {
+    return (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
+  }
+
   /** A field of /proc/<pid>/status in kB (VmRSS, VmHWM, ...), or -1 when the process is gone. */
   public static long statusKb(long pid, String field) {
     try {

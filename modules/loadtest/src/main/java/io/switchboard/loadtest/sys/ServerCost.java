@@ -40,12 +40,13 @@ public final class ServerCost {
    * One reading.
    *
    * @param cpuSeconds CPU of the server processes summed, or -1 (no PIDs, or one is gone)
+   * @param compilerCpuSeconds the part of it spent by JIT compiler threads, or -1 (not JVMs)
    * @param redisCommands commands Redis executed since it started (INFO excluded), or -1
    * @param redisCpuSeconds Redis's user + system CPU since it started, or -1
    * @param allocatedBytes bytes the nodes allocated, summed over those that export it, or -1
    * @param gcPauseSeconds time the nodes spent in GC pauses, summed likewise, or -1
    */
-  public record Reading(double cpuSeconds, long redisCommands, double redisCpuSeconds, double allocatedBytes,
+  public record Reading(double cpuSeconds, double compilerCpuSeconds, long redisCommands, double redisCpuSeconds, double allocatedBytes,
       double gcPauseSeconds) {}
 
   /**
@@ -53,17 +54,19 @@ public final class ServerCost {
    *
    * @param units how many units the phase did (messages delivered, joins answered)
    * @param cpuUs server CPU per unit in microseconds, or -1
+   * @param compilerCpuUs the part of it spent compiling (HotSpot's JIT threads), or -1
    * @param redisCommands Redis commands per unit, or -1
    * @param redisCpuUs Redis CPU per unit in microseconds, or -1
    * @param allocatedBytes bytes allocated per unit, or -1
    * @param gcPauseMs GC pause time over the whole phase in milliseconds, or -1
    */
-  public record PerUnit(long units, double cpuUs, double redisCommands, double redisCpuUs, double allocatedBytes,
+  public record PerUnit(long units, double cpuUs, double compilerCpuUs, double redisCommands, double redisCpuUs, double allocatedBytes,
       double gcPauseMs) {
     public static PerUnit between(Reading before, Reading after, long units) {
       double n = Math.max(1, units);
       return new PerUnit(units,
           perUnit(before.cpuSeconds(), after.cpuSeconds(), 1e6 / n),
+          perUnit(before.compilerCpuSeconds(), after.compilerCpuSeconds(), 1e6 / n),
           perUnit(before.redisCommands(), after.redisCommands(), 1 / n),
           perUnit(before.redisCpuSeconds(), after.redisCpuSeconds(), 1e6 / n),
           perUnit(before.allocatedBytes(), after.allocatedBytes(), 1 / n),
@@ -78,13 +81,17 @@ public final class ServerCost {
   /** Reads everything it was given; never throws. */
   public static Reading read(List<Long> pids, InetSocketAddress redis, List<URI> nodes) {
     double cpu = pids.isEmpty() ? -1 : 0;
+    double compiler = pids.isEmpty() ? -1 : 0;
     for (long pid : pids) {
       long ticks = Machine.cpuTicks(pid);
       if (ticks < 0) {
         cpu = -1;
+        compiler = -1;
         break;
       }
       cpu += (double) ticks / Machine.TICKS_PER_SECOND;
+      long jit = Machine.compilerTicks(pid);
+      compiler = jit < 0 || compiler < 0 ? -1 : compiler + (double) jit / Machine.TICKS_PER_SECOND;
     }
     long commands = -1;
     double redisCpu = -1;
@@ -107,7 +114,7 @@ public final class ServerCost {
         pauses = Math.max(0, pauses) + Math.max(0, p);
       }
     }
-    return new Reading(cpu, commands, redisCpu, allocated, pauses);
+    return new Reading(cpu, compiler, commands, redisCpu, allocated, pauses);
   }
 
   /** The commands of an INFO commandstats text summed, without INFO's own. */

@@ -1,6 +1,7 @@
 package io.switchboard.loadtest.sys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +53,49 @@ class ServerCostTest {
   }
 
   @Test
+  void compilerThreadsAreTheJvmsC1AndC2ThreadsByTheirKernelNames() {
+    assertEquals("C2 CompilerThre", Machine.threadName("77 (C2 CompilerThre) S 1 2 3 0 -1 0 0 0 0 0 400 12 0 0"));
+    assertEquals("a (weird) name", Machine.threadName("4242 (a (weird) name) S 1"));
+    assertTrue(Machine.isJitCompilerThread("C1 CompilerThre"));
+    assertTrue(Machine.isJitCompilerThread("C2 CompilerThre"));
+    assertFalse(Machine.isJitCompilerThread("vert.x-eventloo"));
+    assertFalse(Machine.isJitCompilerThread("node"));
+  }
+
+  @Test
+  void thisJvmsCompilerTicksArePartOfItsCpuAndGrowWhenNewCodeIsCompiled() throws Exception {
+    long pid = ProcessHandle.current().pid();
+    long before = Machine.compilerTicks(pid);
+    assertTrue(before >= 0, "a HotSpot JVM has compiler threads: " + before);
+    // Enough distinct hot methods to keep C1 and C2 busy for a while: classes generated here.
+    long until = System.nanoTime() + 5_000_000_000L;
+    long after = before;
+    int round = 0;
+    while (after == before && System.nanoTime() < until) {
+      compileWork(round++);
+      after = Machine.compilerTicks(pid);
+    }
+    assertTrue(after > before, "compiler ticks " + before + " -> " + after + " after " + round + " rounds");
+    assertTrue(after <= Machine.cpuTicks(pid), "a part of the process's CPU");
+    assertEquals(-1, Machine.compilerTicks(Long.MAX_VALUE), "no such process");
+  }
+
+  /** Runs a fresh lambda per round hot enough to be compiled (each round new code for the JIT). */
+  private static void compileWork(int round) throws Exception {
+    java.util.function.LongUnaryOperator f = java.lang.invoke.MethodHandleProxies.asInterfaceInstance(
+        java.util.function.LongUnaryOperator.class,
+        java.lang.invoke.MethodHandles.dropArguments(java.lang.invoke.MethodHandles.constant(long.class, (long) round), 0,
+            long.class));
+    long x = 0;
+    for (int i = 0; i < 200_000; i++) {
+      x += f.applyAsLong(x) ^ Long.rotateLeft(x, round & 63);
+    }
+    if (x == 42) {
+      System.out.println(x);
+    }
+  }
+
+  @Test
   void ownProcessCpuGrowsWithWork() {
     long pid = ProcessHandle.current().pid();
     long before = Machine.cpuTicks(pid);
@@ -91,18 +135,20 @@ class ServerCostTest {
 
   @Test
   void perUnitDividesTheDifferencesAndKeepsUnknownsUnknown() {
-    ServerCost.Reading before = new ServerCost.Reading(10.0, 1000, 2.0, 1e9, 0.1);
-    ServerCost.Reading after = new ServerCost.Reading(12.5, 6000, 2.5, 1.5e9, 0.3);
+    ServerCost.Reading before = new ServerCost.Reading(10.0, 4.0, 1000, 2.0, 1e9, 0.1);
+    ServerCost.Reading after = new ServerCost.Reading(12.5, 4.5, 6000, 2.5, 1.5e9, 0.3);
     ServerCost.PerUnit c = ServerCost.PerUnit.between(before, after, 100_000);
     assertEquals(25.0, c.cpuUs(), 1e-9, "2.5 s over 100k messages");
+    assertEquals(5.0, c.compilerCpuUs(), 1e-9, "0.5 s of it compiling");
     assertEquals(0.05, c.redisCommands(), 1e-12);
     assertEquals(5.0, c.redisCpuUs(), 1e-9);
     assertEquals(5000.0, c.allocatedBytes(), 1e-9);
     assertEquals(200.0, c.gcPauseMs(), 1e-9, "pauses over the whole phase, not per unit");
 
-    ServerCost.PerUnit unknown = ServerCost.PerUnit.between(new ServerCost.Reading(-1, -1, -1, -1, -1),
-        new ServerCost.Reading(3, 10, 1, 5, 1), 10);
+    ServerCost.PerUnit unknown = ServerCost.PerUnit.between(new ServerCost.Reading(-1, -1, -1, -1, -1, -1),
+        new ServerCost.Reading(3, 1, 10, 1, 5, 1), 10);
     assertEquals(-1, unknown.cpuUs());
+    assertEquals(-1, unknown.compilerCpuUs());
     assertEquals(-1, unknown.redisCommands());
     assertEquals(-1, unknown.allocatedBytes());
     // A counter that went backwards (a restarted Redis) is not a cost.
