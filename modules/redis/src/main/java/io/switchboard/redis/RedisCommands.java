@@ -31,6 +31,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * which caps the commands in flight at the pool size (8 by default) and made every relayed
  * message queue for a connection under load. A lane whose connection fails (closed, reset, no
  * reply within the deadline) is dropped and reconnects on its next command.
+ *
+ * <p>A lane admits as many commands in flight as the client's queue holds ({@code capacity}); a
+ * burst beyond that (thousands of sockets closing at once, each cleanup a few commands) waits in
+ * the lane, in order, for replies to make room, instead of failing as "waiting queue is full"
+ * and turning Redis {@code unavailable} for every request of the node. A command still waiting
+ * at its deadline fails and is never sent: its caller was told it failed, so it must not happen
+ * later. Past {@value #PARKED_PER_CAPACITY} times the capacity waiting, commands fail at once.
  */
 final class RedisCommands {
   private static final System.Logger log = System.getLogger(RedisCommands.class.getName());
@@ -53,17 +60,26 @@ final class RedisCommands {
 
   /** Pipelined connections per client (each is a pooled connection held for the client's life). */
   static final int LANES = 2;
+  /** Commands that may wait in one lane for room, in multiples of its capacity. */
+  static final int PARKED_PER_CAPACITY = 16;
 
   private final Redis redis;
   private final Lane[] lanes;
   private final RedisCluster cluster;
   private final long timeoutMs;
+  private final int capacity;
   private final AtomicBoolean reachable = new AtomicBoolean(true);
   private volatile String lastFailure;
   private volatile RedisObserver observer = RedisObserver.NONE;
 
   RedisCommands(Redis redis, boolean isCluster, long timeoutMs, int poolSize) {
+    this(redis, isCluster, timeoutMs, poolSize, RedisConfig.DEFAULT_POOL_WAIT_QUEUE);
+  }
+
+  /** {@code capacity}: commands in flight per connection, the client's {@code maxWaitingHandlers}. */
+  RedisCommands(Redis redis, boolean isCluster, long timeoutMs, int poolSize, int capacity) {
     this.redis = redis;
+    this.capacity = Math.max(1, capacity);
     // Keep one pooled connection free for what needs its own (cluster topology, script loading).
     this.lanes = new Lane[Math.max(1, Math.min(LANES, poolSize - 1))];
     for (int i = 0; i < lanes.length; i++) {
@@ -100,7 +116,7 @@ final class RedisCommands {
   }
 
   private Future<Response> send(Request request, String operation) {
-    return onLane(c -> c.send(request), operation);
+    return onLane(c -> c.send(request), operation, 1);
   }
 
   /**
@@ -108,18 +124,36 @@ final class RedisCommands {
    * to it (Redis restarted while the lane was idle) never sent it: the command goes again, once, on
    * a new connection.
    */
-  private <T> Future<T> onLane(java.util.function.Function<RedisConnection, Future<T>> op, String operation) {
+  private <T> Future<T> onLane(java.util.function.Function<RedisConnection, Future<T>> op, String operation,
+      int commands) {
     Lane lane = lane();
-    AtomicReference<Future<RedisConnection>> used = new AtomicReference<>(lane.connection());
-    Future<T> attempt = used.get().compose(op).recover(e -> {
-      if (!(e instanceof Response) && String.valueOf(e.getMessage()).contains(NOT_SENT)) {
-        lane.failed(used.get());
-        used.set(lane.connection());
-        return used.get().compose(op);
+    AtomicReference<Future<RedisConnection>> used = new AtomicReference<>();
+    io.vertx.core.Promise<T> result = io.vertx.core.Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    lane.admit(commands, deadline, refusal -> {
+      if (refusal != null) {
+        result.tryFail(refusal);
+        return;
       }
-      return Future.failedFuture(e);
+      used.set(lane.connection());
+      used.get().compose(op).recover(e -> {
+        if (!(e instanceof Response) && String.valueOf(e.getMessage()).contains(NOT_SENT)) {
+          lane.failed(used.get());
+          used.set(lane.connection());
+          return used.get().compose(op);
+        }
+        return Future.failedFuture(e);
+      }).onComplete(ar -> {
+        lane.release(commands);
+        result.handle(ar);
+      });
     });
-    return within(attempt, operation, () -> lane.failed(used.get()));
+    return within(result.future(), operation, () -> {
+      Future<RedisConnection> u = used.get();
+      if (u != null) {
+        lane.failed(u);
+      }
+    });
   }
 
   private Lane lane() {
@@ -135,6 +169,15 @@ final class RedisCommands {
    */
   private final class Lane {
     private final AtomicReference<Future<RedisConnection>> current = new AtomicReference<>();
+    private final Admission admission = new Admission(capacity, capacity * PARKED_PER_CAPACITY, System::nanoTime);
+
+    void admit(int commands, long deadline, java.util.function.Consumer<Throwable> start) {
+      admission.admit(commands, deadline, start);
+    }
+
+    void release(int commands) {
+      admission.release(commands);
+    }
 
     Future<RedisConnection> connection() {
       while (true) {
@@ -162,6 +205,89 @@ final class RedisCommands {
     Future<Void> close() {
       Future<RedisConnection> f = current.getAndSet(null);
       return f != null && f.succeeded() ? f.result().close() : Future.succeededFuture();
+    }
+  }
+
+  /**
+   * How many commands a lane lets in flight, and the ones that wait for room: admitted in arrival
+   * order as replies free room; one whose deadline passed while it waited is refused, never sent;
+   * past {@code maxParked} waiting, a command is refused at once. Thread-safe.
+   */
+  static final class Admission {
+    private final int capacity;
+    private final int maxParked;
+    private final java.util.function.LongSupplier clock;
+    private int inFlight;
+    private int parkedCommands;
+    private final java.util.ArrayDeque<Parked> parked = new java.util.ArrayDeque<>();
+
+    private record Parked(int commands, long deadline, java.util.function.Consumer<Throwable> start) {}
+
+    Admission(int capacity, int maxParked, java.util.function.LongSupplier clock) {
+      this.capacity = capacity;
+      this.maxParked = maxParked;
+      this.clock = clock;
+    }
+
+    /**
+     * Calls {@code start} with null once {@code commands} more fit in flight (now, or when replies
+     * made room), or with the reason they will not be sent.
+     */
+    void admit(int commands, long deadline, java.util.function.Consumer<Throwable> start) {
+      Throwable refusal = null;
+      synchronized (this) {
+        if (parked.isEmpty() && (inFlight == 0 || inFlight + commands <= capacity)) {
+          inFlight += commands;
+        } else if (parkedCommands + commands <= maxParked) {
+          parked.add(new Parked(commands, deadline, start));
+          parkedCommands += commands;
+          return;
+        } else {
+          // The connection is fine; the node asks more than Redis answers: not sent, and not a reason
+          // to replace the connection (within() recognizes the message).
+          refusal = new IllegalStateException("Redis " + QUEUE_FULL + ": " + parkedCommands + " commands wait for room");
+        }
+      }
+      start.accept(refusal);
+    }
+
+    /** Replies came for {@code commands}: starts the waiting commands that now fit. */
+    void release(int commands) {
+      List<Parked> go = new ArrayList<>();
+      List<Parked> expired = new ArrayList<>();
+      synchronized (this) {
+        inFlight -= commands;
+        long now = clock.getAsLong();
+        while (!parked.isEmpty()) {
+          Parked p = parked.peek();
+          if (now - p.deadline() >= 0) {
+            parked.poll();
+            parkedCommands -= p.commands();
+            expired.add(p);
+          } else if (inFlight == 0 || inFlight + p.commands() <= capacity) {
+            parked.poll();
+            parkedCommands -= p.commands();
+            inFlight += p.commands();
+            go.add(p);
+          } else {
+            break;
+          }
+        }
+      }
+      for (Parked p : expired) {
+        p.start().accept(new IllegalStateException("deadline passed while waiting for room on the connection: not sent"));
+      }
+      for (Parked p : go) {
+        p.start().accept(null);
+      }
+    }
+
+    synchronized int inFlight() {
+      return inFlight;
+    }
+
+    synchronized int waiting() {
+      return parkedCommands;
     }
   }
 
@@ -201,7 +327,7 @@ final class RedisCommands {
     checkKeys(script, keys);
     Request evalsha = scriptRequest(Command.EVALSHA, script.sha(), keys, Arrays.asList(args));
     // An error reply fails the whole batch, as "ERR [<index>] <reply>".
-    return onLane(c -> c.batch(List.of(first, evalsha)), "script:" + script.name())
+    return onLane(c -> c.batch(List.of(first, evalsha)), "script:" + script.name(), 2)
         .map(replies -> replies.get(1))
         .recover(e -> {
           if (!(e instanceof RedisReplyException r)) {
@@ -287,7 +413,7 @@ final class RedisCommands {
   }
 
   private Future<List<Response>> batchOnLane(List<Request> requests) {
-    return onLane(c -> c.batch(requests), "pipeline");
+    return onLane(c -> c.batch(requests), "pipeline", requests.size());
   }
 
   /**

@@ -46,7 +46,7 @@ public final class RedisStores {
   public static Future<RedisStores> open(Vertx vertx, RedisConfig config) {
     Redis redis = Redis.createClient(vertx, options(config));
     RedisCommands commands = new RedisCommands(redis, config.type() == RedisConfig.Type.CLUSTER,
-        config.commandTimeout().toMillis(), config.poolSize());
+        config.commandTimeout().toMillis(), config.poolSize(), config.poolWaitQueue());
     return commands.send(Request.cmd(Command.INFO).arg("server"))
         .compose(info -> checkVersion(String.valueOf(info)))
         .compose(v -> commands.loadScripts(RedisScripts.ALL))
