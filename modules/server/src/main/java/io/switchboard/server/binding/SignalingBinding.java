@@ -70,6 +70,14 @@ public final class SignalingBinding {
     this.maxEventLength = signaling.context().limits().maxEventLength();
   }
 
+  /**
+   * Socket cleanups running at once on this node (each a handful of Redis commands); the others
+   * wait their turn, so a mass disconnect stays a short queue instead of a pipeline that delays
+   * everyone else's requests past their deadlines.
+   */
+  static final int CONCURRENT_CLEANUPS = 128;
+  private final Slots cleanups = new Slots(CONCURRENT_CLEANUPS);
+
   /** Sockets connected here whose cleanup has not finished. */
   public int liveSockets() {
     return live.get();
@@ -234,7 +242,7 @@ public final class SignalingBinding {
      * whose commands missed their deadline, one more pass runs later, for a command that ran late.
      */
     private Future<Void> cleanup(int attempt) {
-      return signaling.disconnected(client).transform(ar -> {
+      return cleanups.run(() -> signaling.disconnected(client)).transform(ar -> {
         if (ar.succeeded()) {
           if (sawUnavailable) {
             context.owner().setTimer(LATE_WRITE_PASS_MS, t -> signaling.disconnected(client)
