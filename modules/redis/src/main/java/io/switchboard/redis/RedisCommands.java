@@ -72,10 +72,6 @@ final class RedisCommands {
   private volatile String lastFailure;
   private volatile RedisObserver observer = RedisObserver.NONE;
 
-  RedisCommands(Redis redis, boolean isCluster, long timeoutMs, int poolSize) {
-    this(redis, isCluster, timeoutMs, poolSize, RedisConfig.DEFAULT_POOL_WAIT_QUEUE);
-  }
-
   /** {@code capacity}: commands in flight per connection, the client's {@code maxWaitingHandlers}. */
   RedisCommands(Redis redis, boolean isCluster, long timeoutMs, int poolSize, int capacity) {
     this.redis = redis;
@@ -130,7 +126,7 @@ final class RedisCommands {
     AtomicReference<Future<RedisConnection>> used = new AtomicReference<>();
     io.vertx.core.Promise<T> result = io.vertx.core.Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    lane.admit(commands, deadline, refusal -> {
+    lane.admission.admit(commands, deadline, refusal -> {
       if (refusal != null) {
         result.tryFail(refusal);
         return;
@@ -144,7 +140,7 @@ final class RedisCommands {
         }
         return Future.failedFuture(e);
       }).onComplete(ar -> {
-        lane.release(commands);
+        lane.admission.release(commands);
         result.handle(ar);
       });
     });
@@ -170,14 +166,6 @@ final class RedisCommands {
   private final class Lane {
     private final AtomicReference<Future<RedisConnection>> current = new AtomicReference<>();
     private final Admission admission = new Admission(capacity, capacity * PARKED_PER_CAPACITY, System::nanoTime);
-
-    void admit(int commands, long deadline, java.util.function.Consumer<Throwable> start) {
-      admission.admit(commands, deadline, start);
-    }
-
-    void release(int commands) {
-      admission.release(commands);
-    }
 
     Future<RedisConnection> connection() {
       while (true) {
@@ -253,10 +241,16 @@ final class RedisCommands {
 
     /** Replies came for {@code commands}: starts the waiting commands that now fit. */
     void release(int commands) {
-      List<Parked> go = new ArrayList<>();
-      List<Parked> expired = new ArrayList<>();
+      List<Parked> go = null;
+      List<Parked> expired = null;
       synchronized (this) {
         inFlight -= commands;
+        if (parked.isEmpty()) {
+          // The usual case, once per reply: nothing waits.
+          return;
+        }
+        go = new ArrayList<>();
+        expired = new ArrayList<>();
         long now = clock.getAsLong();
         while (!parked.isEmpty()) {
           Parked p = parked.peek();

@@ -165,7 +165,7 @@ public final class Machine {
 
   /** HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1", ...: the kernel keeps "C2 CompilerThre". */
   static boolean isJitCompilerThread(String name) {
-    return (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
+    return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
   }
 
   /** A field of /proc/<pid>/status in kB (VmRSS, VmHWM, ...), or -1 when the process is gone. */
