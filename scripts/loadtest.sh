@@ -38,7 +38,11 @@
 #   compare only:
 #   COMPARE_RELAY_RATE        the fixed relay rate (default 2000 msgs/s)
 #   COMPARE_WARMUP_PASSES     meeting + relay runs after the cold ones, before the measured ones (default 3;
-#                             --quick 1)
+#                             --quick 1); Switchboard runs more while its JIT compiler is still busy
+#                             (see COMPARE_WARMUP_SETTLED_PCT), and the reference as many as it did
+#   COMPARE_WARMUP_SETTLED_PCT  the compiler counts as settled once its threads take less than this share
+#                             of the nodes' CPU for a pass's connections and joins (default 10)
+#   COMPARE_WARMUP_MAX_PASSES at most this many warm-up passes (default 8)
 #   COMPARE_MAX_CONNECTIONS   the last connect step of one node (default 19000)
 #   COMPARE_MEETING_RUNS      measured meeting runs (default 3): the summary shows the first one's plot and
 #                             numbers, and the median join p99 of all (labels <stack>-<n>n, -rep2, -rep3, ...)
@@ -396,6 +400,14 @@ single() {
   return "$rc"
 }
 
+# The JIT compiler threads' share (integer %) of the server CPU a meeting report ($1, the table)
+# gives for connections and joins together; 100 when it gives none (not JVMs, or no --pid).
+compiler_share() {
+  awk '/server CPU per (connection|join)/ && $NF == "us" { cpu += $(NF - 1) }
+       /of which JIT compiler threads/ && $NF == "us" { jit += $(NF - 1); known = 1 }
+       END { if (!known || cpu <= 0) print 100; else printf "%d\n", 100 * jit / cpu }' "$1" 2>/dev/null || echo 100
+}
+
 smoke() {
   local target failed=0 t0
   build_jars
@@ -419,7 +431,7 @@ smoke() {
 }
 
 # The benchmark: both stacks back to back at each node count, the same scenarios, then the summary
-# table and side-by-side plots (40-50 minutes). --quick: shorter runs, one warm-up pass (about 20).
+# table and side-by-side plots (40-55 minutes). --quick: shorter runs, one warm-up pass (about 20).
 compare() {
   local quick=0 n w r target conn_steps relay_rate relay_d ramp_args meeting_args churn_args warm_passes meeting_runs
   local relay_runs
@@ -436,6 +448,10 @@ compare() {
   relay_rate="${COMPARE_RELAY_RATE:-2000}"
   warm_passes="${COMPARE_WARMUP_PASSES:-3}"
   [ "$quick" = 1 ] && warm_passes="${COMPARE_WARMUP_PASSES:-1}"
+  max_passes="${COMPARE_WARMUP_MAX_PASSES:-8}"
+  [ "$max_passes" -lt "$warm_passes" ] && max_passes="$warm_passes"
+  settled_pct="${COMPARE_WARMUP_SETTLED_PCT:-10}"
+  passes_used=""
   meeting_runs="${COMPARE_MEETING_RUNS:-3}"
   relay_runs="${COMPARE_RELAY_RUNS:-3}"
   if [ "$quick" = 1 ]; then
@@ -463,11 +479,30 @@ compare() {
       # shellcheck disable=SC2086
       run_tool meeting "$target-${n}n-cold" $meeting_args --quiet || true
       run_tool relay "$target-${n}n-cold" -p 500 -r "$relay_rate" -d "$relay_d" --warmup 5 --quiet || true
-      for ((w = 1; w <= warm_passes; w++)); do
-        # shellcheck disable=SC2086
-        run_tool meeting "$target-${n}n-warmup$w" $meeting_args --quiet || true
-        run_tool relay "$target-${n}n-warmup$w" -p 500 -r "$relay_rate" -d 5 --warmup 2 --quiet || true
-      done
+      # Switchboard's nodes warm up until their JIT compiler has settled: at least warm_passes
+      # passes, then more while the compiler threads took COMPARE_WARMUP_SETTLED_PCT (10) % or more
+      # of the nodes' CPU for the connections and joins of the pass's meeting run, at most
+      # COMPARE_WARMUP_MAX_PASSES (8). The reference then gets exactly as many passes.
+      if [ "$target" = switchboard ]; then
+        w=0
+        while :; do
+          w=$((w + 1))
+          # shellcheck disable=SC2086
+          run_tool meeting "$target-${n}n-warmup$w" $meeting_args --quiet || true
+          run_tool relay "$target-${n}n-warmup$w" -p 500 -r "$relay_rate" -d 5 --warmup 2 --quiet || true
+          share="$(compiler_share "$OUT/$target-${n}n-warmup$w-meeting.txt")"
+          say "warm-up pass $w: the JIT compiler took ${share}% of the nodes' CPU for connections and joins"
+          [ "$w" -ge "$warm_passes" ] && [ "$share" -lt "$settled_pct" ] && break
+          [ "$w" -ge "$max_passes" ] && break
+        done
+        passes_used="$w"
+      else
+        for ((w = 1; w <= ${passes_used:-$warm_passes}; w++)); do
+          # shellcheck disable=SC2086
+          run_tool meeting "$target-${n}n-warmup$w" $meeting_args --quiet || true
+          run_tool relay "$target-${n}n-warmup$w" -p 500 -r "$relay_rate" -d 5 --warmup 2 --quiet || true
+        done
+      fi
       # One meeting run's join p99 is a few dozen joins out of 2000: it is repeated, and the summary
       # also shows the median.
       # shellcheck disable=SC2086
