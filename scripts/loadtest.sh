@@ -434,7 +434,7 @@ smoke() {
 # table and side-by-side plots (40-55 minutes). --quick: shorter runs, one warm-up pass (about 20).
 compare() {
   local quick=0 n w r target conn_steps relay_rate relay_d ramp_args meeting_args churn_args warm_passes meeting_runs
-  local relay_runs
+  local relay_runs max_passes settled_pct passes_used share
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1; shift ;;
@@ -451,7 +451,6 @@ compare() {
   max_passes="${COMPARE_WARMUP_MAX_PASSES:-8}"
   [ "$max_passes" -lt "$warm_passes" ] && max_passes="$warm_passes"
   settled_pct="${COMPARE_WARMUP_SETTLED_PCT:-10}"
-  passes_used=""
   meeting_runs="${COMPARE_MEETING_RUNS:-3}"
   relay_runs="${COMPARE_RELAY_RUNS:-3}"
   if [ "$quick" = 1 ]; then
@@ -465,7 +464,14 @@ compare() {
     meeting_args="-m 500 -s 4 -r 1000"
     churn_args="-m 100 -s 4 -d 20 -r 50"
   fi
+  # One warm-up pass: target, node count, pass number.
+  warm_pass() {
+    # shellcheck disable=SC2086
+    run_tool meeting "$1-${2}n-warmup$3" $meeting_args --quiet || true
+    run_tool relay "$1-${2}n-warmup$3" -p 500 -r "$relay_rate" -d 5 --warmup 2 --quiet || true
+  }
   for n in $NODES; do
+    passes_used="$warm_passes"
     for target in switchboard reference; do
       start_stack "$target" "$n"
       # Memory first, on fresh processes; one node also shows the most connections it holds here.
@@ -487,9 +493,7 @@ compare() {
         w=0
         while :; do
           w=$((w + 1))
-          # shellcheck disable=SC2086
-          run_tool meeting "$target-${n}n-warmup$w" $meeting_args --quiet || true
-          run_tool relay "$target-${n}n-warmup$w" -p 500 -r "$relay_rate" -d 5 --warmup 2 --quiet || true
+          warm_pass "$target" "$n" "$w"
           share="$(compiler_share "$OUT/$target-${n}n-warmup$w-meeting.txt")"
           say "warm-up pass $w: the JIT compiler took ${share}% of the nodes' CPU for connections and joins"
           [ "$w" -ge "$warm_passes" ] && [ "$share" -lt "$settled_pct" ] && break
@@ -497,10 +501,8 @@ compare() {
         done
         passes_used="$w"
       else
-        for ((w = 1; w <= ${passes_used:-$warm_passes}; w++)); do
-          # shellcheck disable=SC2086
-          run_tool meeting "$target-${n}n-warmup$w" $meeting_args --quiet || true
-          run_tool relay "$target-${n}n-warmup$w" -p 500 -r "$relay_rate" -d 5 --warmup 2 --quiet || true
+        for ((w = 1; w <= passes_used; w++)); do
+          warm_pass "$target" "$n" "$w"
         done
       fi
       # One meeting run's join p99 is a few dozen joins out of 2000: it is repeated, and the summary

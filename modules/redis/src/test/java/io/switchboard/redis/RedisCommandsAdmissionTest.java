@@ -41,6 +41,13 @@ class RedisCommandsAdmissionTest {
     }
   }
 
+  /** Commands over a client that refuses a 17th command in flight on a connection. */
+  private static RedisCommands withQueueOf16() {
+    Redis redis = Redis.createClient(vertx.vertx(), new RedisOptions().setConnectionString(server.url())
+        .setMaxWaitingHandlers(16).setMaxPoolSize(4));
+    return new RedisCommands(redis, false, 5_000, 4, 16);
+  }
+
   private static Future<List<Boolean>> outcomes(List<Future<?>> all) {
     List<Future<Boolean>> each = new ArrayList<>();
     for (Future<?> f : all) {
@@ -51,10 +58,8 @@ class RedisCommandsAdmissionTest {
 
   @Test
   void aBurstTenTimesTheConnectionsQueueIsServedInFull() {
-    // The client refuses a 17th command in flight on a connection; 160 are sent at once.
-    Redis redis = Redis.createClient(vertx.vertx(), new RedisOptions().setConnectionString(server.url())
-        .setMaxWaitingHandlers(16).setMaxPoolSize(4));
-    RedisCommands commands = new RedisCommands(redis, false, 5_000, 4, 16);
+    // 160 sent at once, ten times what a connection holds in flight.
+    RedisCommands commands = withQueueOf16();
     String key = "burst:" + UUID.randomUUID();
     try {
       List<Future<?>> all = new ArrayList<>();
@@ -74,9 +79,7 @@ class RedisCommandsAdmissionTest {
   void pastWhatMayWaitCommandsFailAtOnceAndTheRestAreServed() {
     // 16 in flight and 16 x 16 waiting at most: of 2000 sent at once from one thread, the first
     // 272 are served; the others fail without waiting and without reaching Redis.
-    Redis redis = Redis.createClient(vertx.vertx(), new RedisOptions().setConnectionString(server.url())
-        .setMaxWaitingHandlers(16).setMaxPoolSize(4));
-    RedisCommands commands = new RedisCommands(redis, false, 5_000, 4, 16);
+    RedisCommands commands = withQueueOf16();
     String key = "flood:" + UUID.randomUUID();
     try {
       TestVertx.await(commands.ping());
