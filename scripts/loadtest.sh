@@ -27,9 +27,11 @@
 #   SB_TARGET           Maven build folder used when a jar must be built (default target)
 #   NODE_JAVA_OPTS      JVM options of the Switchboard nodes (default -Xms512m -Xmx512m -XX:+AlwaysPreTouch:
 #                       a fixed, touched heap, so that RSS minus the heap is the native memory)
-#   LOADTEST_JAVA_OPTS  JVM options of the tool (default -Xms1g -Xmx1g -Xmn512m: a fixed heap and young
-#                       generation, so that after the collection the tool makes before each measured phase
-#                       its eden outlasts the phase, and its own pauses stay out of the latencies)
+#   LOADTEST_JAVA_OPTS  JVM options of the tool (default -Xms1g -Xmx1g -Xmn512m -XX:TieredStopAtLevel=1: a
+#                       fixed heap and young generation, so that after the collection the tool makes before
+#                       each measured phase its eden outlasts the phase, and its own pauses stay out of the
+#                       latencies; and the quick JIT compiler only: the tool is a fresh JVM every run, and
+#                       with C2 its compiling took more than a core of the 2 during a 2 s join phase)
 #   REF_NODE_OPTS       options of the reference's node processes (default --expose-gc)
 #   BASE_PORT           first node port (default 4101: nodes on BASE_PORT..BASE_PORT+N-1)
 #   READY_TIMEOUT       seconds a node may take to become ready (default 120)
@@ -61,7 +63,7 @@ SB_TARGET="${SB_TARGET:-target}"
 SERVER_JAR="${SERVER_JAR:-$ROOT/modules/server/target/switchboard.jar}"
 LOADTEST_JAR="${LOADTEST_JAR:-$ROOT/modules/loadtest/target/switchboard-loadtest.jar}"
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
-LOADTEST_JAVA_OPTS="${LOADTEST_JAVA_OPTS:--Xms1g -Xmx1g -Xmn512m}"
+LOADTEST_JAVA_OPTS="${LOADTEST_JAVA_OPTS:--Xms1g -Xmx1g -Xmn512m -XX:TieredStopAtLevel=1}"
 REF_NODE_OPTS="${REF_NODE_OPTS:---expose-gc}"
 BASE_PORT="${BASE_PORT:-4101}"
 READY_TIMEOUT="${READY_TIMEOUT:-120}"

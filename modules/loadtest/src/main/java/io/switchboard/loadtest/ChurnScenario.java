@@ -5,7 +5,7 @@ import io.switchboard.loadtest.client.User;
 import io.switchboard.loadtest.report.Chart;
 import io.switchboard.loadtest.report.Report;
 import io.switchboard.loadtest.stats.Latency;
-import io.switchboard.loadtest.sys.ToolGc;
+import io.switchboard.loadtest.sys.ToolCost;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -112,7 +112,7 @@ final class ChurnScenario extends Scenario {
     }
     report.latency("setup", "join", "initial join", traffic.join.histogram());
     Memory before = readMemory();
-    ToolGc.Reading gcBefore = settle();
+    ToolCost.Reading gcBefore = settle();
 
     // The storm.
     AtomicIntegerArray busy = new AtomicIntegerArray(n);
@@ -153,7 +153,7 @@ final class ChurnScenario extends Scenario {
     sleepSeconds(settleS);
     pool.barrier();
     MeetingCheck.Result r = traffic.check();
-    ToolGc.Reading gcDuring = ToolGc.read().since(gcBefore);
+    ToolCost.Reading gcDuring = ToolCost.read().since(gcBefore);
     Memory after = readMemory();
     users.addAll(extra);
 
@@ -162,7 +162,7 @@ final class ChurnScenario extends Scenario {
     report.result("churn", "actionsFailed", "actions that failed", actionsFailed.sum());
     report.latency("churn", "rejoin", "rejoin after leave-meeting (leave ack to meeting-joined)", rejoin.histogram());
     report.latency("churn", "reconnect", "reconnect (drop to meeting-joined on a new connection)", reconnect.histogram());
-    toolGcRow("churn", "churn", gcDuring);
+    toolCostRows("churn", "churn", gcDuring);
     traffic.report(report, "correctness", r);
     memoryRow("server memory", "before the storm", before);
     memoryRow("server memory", "after the storm", after);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.loadtest.report.Chart;
 import io.switchboard.loadtest.report.Report;
 import io.switchboard.loadtest.stats.Latency;
-import io.switchboard.loadtest.sys.ToolGc;
+import io.switchboard.loadtest.sys.ToolCost;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +42,9 @@ final class RampScenario extends RelayBase {
 
   private final List<Step> steps = new ArrayList<>();
 
-  /** One measured step; {@code toolGc}: the tool's own collections during it. */
+  /** One measured step; {@code tool}: the tool's own collections and CPU during it. */
   record Step(double rate, double achieved, Latency.Summary latency, long sent, long lost, long errors, double lagMs,
-      ToolGc.Reading toolGc, boolean pass, String why) {}
+      ToolCost.Reading tool, boolean pass, String why) {}
 
   @Override
   String name() {
@@ -93,12 +93,12 @@ final class RampScenario extends RelayBase {
         break;
       }
       // Traffic stops between steps (each ends with its drain): the tool collects there.
-      ToolGc.Reading gcBefore = settle();
+      ToolCost.Reading gcBefore = settle();
       RelayTraffic.Phase p = traffic.phase(rate, true);
       progress.show(() -> line("step", p) + " | best " + Report.fmt(steps.stream().filter(Step::pass)
           .mapToDouble(Step::rate).max().orElse(0)));
       traffic.send(pool, p, stepS, drainS, () -> p.latency.interval());
-      ToolGc.Reading gcDuring = ToolGc.read().since(gcBefore);
+      ToolCost.Reading gcDuring = ToolCost.read().since(gcBefore);
       Latency.Summary s = p.latency.summary();
       double achieved = p.sent.sum() / p.seconds();
       String why = null;
@@ -140,8 +140,11 @@ final class RampScenario extends RelayBase {
       o.put("p99Ms", Report.round(st.latency().p99()));
       o.put("maxMs", Report.round(st.latency().max()));
       o.put("maxLagMs", Report.round(st.lagMs()));
-      o.put("toolGcCount", st.toolGc().count());
-      o.put("toolGcMs", st.toolGc().millis());
+      o.put("toolGcCount", st.tool().count());
+      o.put("toolGcMs", st.tool().millis());
+      if (st.tool().cores() >= 0) {
+        o.put("toolCores", Report.round(st.tool().cores(), 3));
+      }
       o.put("pass", st.pass());
       if (st.why() != null) {
         o.put("why", st.why());
@@ -152,8 +155,8 @@ final class RampScenario extends RelayBase {
               st.errors(), st.pass() ? "pass" : "FAIL (" + st.why() + ")"));
     }
     report.result("result", "maxRate", "highest rate passed", best, "msgs/s");
-    toolGcRow("result", "steps",
-        steps.stream().map(Step::toolGc).reduce(new ToolGc.Reading(0, 0), ToolGc.Reading::plus));
+    toolCostRows("result", "steps",
+        steps.stream().map(Step::tool).reduce(ToolCost.none(), ToolCost.Reading::plus));
     if (bestPhase != null) {
       report.latency("result", "relay", "latency at that rate", bestPhase.latency.histogram());
     }

@@ -6,7 +6,7 @@ import io.switchboard.loadtest.report.Chart;
 import io.switchboard.loadtest.report.Report;
 import io.switchboard.loadtest.stats.Latency;
 import io.switchboard.loadtest.sys.ServerCost;
-import io.switchboard.loadtest.sys.ToolGc;
+import io.switchboard.loadtest.sys.ToolCost;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +62,7 @@ final class RelayScenario extends RelayBase {
     }
     measured = traffic.phase(rate, true);
     ServerCost.Reading costBefore = readCost();
-    ToolGc.Reading gcBefore = ToolGc.read();
+    ToolCost.Reading gcBefore = ToolCost.read();
     ArrayNode timeline = report.root().putArray("timeline");
     long[] last = {0, 0};
     progress.show(() -> line("measuring", measured));
@@ -83,7 +83,7 @@ final class RelayScenario extends RelayBase {
     ServerCost.Reading costAfter = readCost();
     Memory after = readMemory();
     describe(report, "relay", measured);
-    toolGcRow("relay", "relay", ToolGc.read().since(gcBefore));
+    toolCostRows("relay", "relay", ToolCost.read().since(gcBefore));
     costRows("server cost", "relay", "message", costBefore, costAfter, measured.received.sum());
     memoryRow("server memory", "before", before);
     memoryRow("server memory", "after", after);

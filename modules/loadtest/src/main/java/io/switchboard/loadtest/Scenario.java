@@ -9,7 +9,7 @@ import io.switchboard.loadtest.stats.Latency;
 import io.switchboard.loadtest.sys.Machine;
 import io.switchboard.loadtest.sys.ServerCost;
 import io.switchboard.loadtest.sys.Targets;
-import io.switchboard.loadtest.sys.ToolGc;
+import io.switchboard.loadtest.sys.ToolCost;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -305,24 +305,37 @@ abstract class Scenario implements Callable<Integer> {
 
   /**
    * Collects the tool's own garbage now, between phases while no traffic flows, so that the
-   * tool's pauses stay out of the phase measured next ({@link ToolGc}). Returns the reading the
-   * phase's {@link #toolGcRow} compares against.
+   * tool's pauses stay out of the phase measured next ({@link ToolCost}). Returns the reading the
+   * phase's {@link #toolCostRows} compares against.
    */
-  protected ToolGc.Reading settle() {
-    ToolGc.collect();
-    return ToolGc.read();
+  protected ToolCost.Reading settle() {
+    ToolCost.collect();
+    return ToolCost.read();
   }
 
   /**
-   * The tool's own collections during a phase ({@code ToolGc.read().since(before)}): a row in
-   * {@code section} and {@code results.toolGc.<key>} ({@code count}, {@code ms}) in the JSON. Any
-   * count above 0 means some of the phase's latencies include a pause of the tool, not of the servers.
+   * The tool's own cost during a phase ({@code ToolCost.read().since(before)}): rows in
+   * {@code section}, {@code results.toolGc.<key>} ({@code count}, {@code ms}) and
+   * {@code results.toolCpu.<key>} ({@code ms}, {@code compilerMs}, {@code cores}) in the JSON. Any
+   * collection means some of the phase's latencies include a pause of the tool, not of the
+   * servers; the tool's CPU, on a machine it shares with them, is CPU they did not get.
    */
-  protected void toolGcRow(String section, String key, ToolGc.Reading d) {
+  protected void toolCostRows(String section, String key, ToolCost.Reading d) {
     ObjectNode o = report.results().withObjectProperty("toolGc").putObject(key);
     o.put("count", d.count());
     o.put("ms", d.millis());
     report.row(section, "tool's own GC during the phase", d.count() + " collections, " + d.millis() + " ms");
+    if (d.cpuMs() < 0) {
+      report.row(section, "tool's own CPU during the phase", "n/a (no /proc)");
+      return;
+    }
+    ObjectNode c = report.results().withObjectProperty("toolCpu").putObject(key);
+    c.put("ms", Report.round(d.cpuMs(), 1));
+    putKnown(c, "compilerMs", d.compilerCpuMs());
+    c.put("cores", Report.round(d.cores(), 3));
+    String compiler = d.compilerCpuMs() < 0 ? "" : ", of which JIT compiler threads " + Report.fmt(d.compilerCpuMs()) + " ms";
+    report.row(section, "tool's own CPU during the phase",
+        Report.fmt(d.cpuMs()) + " ms" + compiler + " (" + Report.fmt(d.cores()) + " cores on average)");
   }
 
   private static void putKnown(ObjectNode o, String key, double v) {

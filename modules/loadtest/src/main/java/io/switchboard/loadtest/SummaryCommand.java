@@ -122,6 +122,10 @@ final class SummaryCommand implements Callable<Integer> {
           d -> d.path("results").path("toolGc").path("relay").path("ms"), a, b, false);
       row(out, "the load-test tool's own GC during the measured joins (ms)", n, "", "meeting",
           d -> d.path("results").path("toolGc").path("joins").path("ms"), a, b, false);
+      row(out, "the load-test tool's own CPU during the fixed-rate relay (cores)", n, "", "relay",
+          d -> d.path("results").path("toolCpu").path("relay").path("cores"), a, b, false);
+      row(out, "the load-test tool's own CPU during the measured joins (cores)", n, "", "meeting",
+          d -> d.path("results").path("toolCpu").path("joins").path("cores"), a, b, false);
       row(out, "churn: rejoin p99 (ms)", n, "churn", d -> d.path("latency").path("rejoin").path("p99Ms"), a, b);
       row(out, "churn: participant-list violations", n, "churn", SummaryCommand::violations, a, b);
       row(out, "idle connection: bytes each, marginal 5k -> 10k (JVM: heap after GC + native; Node: RSS after GC)", n,

@@ -75,7 +75,8 @@ class SummaryCommandTest {
         {"tool":"switchboard-loadtest","label":"switchboard-2n","scenario":"relay","pass":true,"durationS":30,
          "machine":{"loadAvgStart":[1],"loadAvgEnd":[1]},"params":{"rate":2000},"latency":{"relay":{"p99Ms":3}},
          "results":{"cost":{"relay":{"unit":"message","units":50000,"serverCpuUs":61.237,"compilerCpuUs":20.5,"redisCommands":0.004,
-           "allocatedBytes":5120}},"toolGc":{"relay":{"count":0,"ms":0}}}}
+           "allocatedBytes":5120}},"toolGc":{"relay":{"count":0,"ms":0}},
+           "toolCpu":{"relay":{"ms":4000,"compilerMs":150,"cores":0.2}}}}
         """;
     String ref = """
         {"tool":"switchboard-loadtest","label":"reference-2n","scenario":"relay","pass":true,"durationS":30,
@@ -97,6 +98,8 @@ class SummaryCommandTest {
         line(lines, "| relay: bytes allocated per message"));
     assertEquals("| the load-test tool's own GC during the fixed-rate relay (ms) | 2 | 0 | 12 |  |",
         line(lines, "| the load-test tool's own GC during the fixed-rate relay"));
+    assertEquals("| the load-test tool's own CPU during the fixed-rate relay (cores) | 2 | 0.20 | - |  |",
+        line(lines, "| the load-test tool's own CPU during the fixed-rate relay"));
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("| meeting: Redis commands per join")),
         "no meeting reports, no meeting rows");
   }
