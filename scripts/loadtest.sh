@@ -27,11 +27,14 @@
 #   SB_TARGET           Maven build folder used when a jar must be built (default target)
 #   NODE_JAVA_OPTS      JVM options of the Switchboard nodes (default -Xms512m -Xmx512m -XX:+AlwaysPreTouch:
 #                       a fixed, touched heap, so that RSS minus the heap is the native memory)
-#   LOADTEST_JAVA_OPTS  JVM options of the tool (default -Xms1g -Xmx1g -Xmn512m -XX:TieredStopAtLevel=1: a
-#                       fixed heap and young generation, so that after the collection the tool makes before
-#                       each measured phase its eden outlasts the phase, and its own pauses stay out of the
-#                       latencies; and the quick JIT compiler only: the tool is a fresh JVM every run, and
-#                       with C2 its compiling took more than a core of the 2 during a 2 s join phase)
+#   LOADTEST_JAVA_OPTS  JVM options of the tool (default -Xms1g -Xmx1g -Xmn512m: a fixed heap and young
+#                       generation, so that after the collection the tool makes before each measured phase
+#                       its eden outlasts the phase, and its own pauses stay out of the latencies)
+#   LOADTEST_SHORT_OPTS added for connect, meeting and churn, whose measured phases last seconds (default
+#                       -XX:TieredStopAtLevel=1: the quick JIT compiler only. The tool is a new JVM every
+#                       run; with C2 its compiling took more than a core of the 2 during a 2 s join phase.
+#                       relay and ramp keep C2: their phases outlast the compiling, and at 20000 msgs/s
+#                       and more the tool's cost per message decides what it can drive)
 #   REF_NODE_OPTS       options of the reference's node processes (default --expose-gc)
 #   BASE_PORT           first node port (default 4101: nodes on BASE_PORT..BASE_PORT+N-1)
 #   READY_TIMEOUT       seconds a node may take to become ready (default 120)
@@ -63,7 +66,8 @@ SB_TARGET="${SB_TARGET:-target}"
 SERVER_JAR="${SERVER_JAR:-$ROOT/modules/server/target/switchboard.jar}"
 LOADTEST_JAR="${LOADTEST_JAR:-$ROOT/modules/loadtest/target/switchboard-loadtest.jar}"
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
-LOADTEST_JAVA_OPTS="${LOADTEST_JAVA_OPTS:--Xms1g -Xmx1g -Xmn512m -XX:TieredStopAtLevel=1}"
+LOADTEST_JAVA_OPTS="${LOADTEST_JAVA_OPTS:--Xms1g -Xmx1g -Xmn512m}"
+LOADTEST_SHORT_OPTS="${LOADTEST_SHORT_OPTS--XX:TieredStopAtLevel=1}"
 REF_NODE_OPTS="${REF_NODE_OPTS:---expose-gc}"
 BASE_PORT="${BASE_PORT:-4101}"
 READY_TIMEOUT="${READY_TIMEOUT:-120}"
@@ -339,13 +343,16 @@ start_with_cluster_sh() {
 
 # Runs the tool once: scenario label [tool options]. Returns its exit code.
 run_tool() {
-  local scenario="$1" label="$2" left rc
+  local scenario="$1" label="$2" left rc jvm_opts="$LOADTEST_JAVA_OPTS"
   shift 2
+  case "$scenario" in
+    connect|meeting|churn) jvm_opts="$jvm_opts $LOADTEST_SHORT_OPTS" ;;
+  esac
   left=$((DEADLINE - SECONDS - 30))
   [ "$left" -gt 30 ] || { say "no time left for $scenario ($label)"; return 3; }
   say "run: $scenario [$label] $* (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   # shellcheck disable=SC2086
-  timeout --kill-after=15 "$left" java $LOADTEST_JAVA_OPTS -jar "$LOADTEST_JAR" "$scenario" \
+  timeout --kill-after=15 "$left" java $jvm_opts -jar "$LOADTEST_JAR" "$scenario" \
     --url "$URLS" --pid "$PIDS" ${REDIS_PORT:+--redis "127.0.0.1:$REDIS_PORT"} --label "$label" \
     --json "$OUT/$label-$scenario.json" --png "$OUT/$label-$scenario.png" --deadline $((left - 10)) "$@" \
     > >(tee "$OUT/$label-$scenario.txt") &
@@ -379,6 +386,7 @@ machine_info() {
     echo "server jar: $SERVER_JAR ($(date -u -r "$SERVER_JAR" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo ?))"
     echo "NODE_JAVA_OPTS: $NODE_JAVA_OPTS"
     echo "LOADTEST_JAVA_OPTS: $LOADTEST_JAVA_OPTS"
+    echo "LOADTEST_SHORT_OPTS (connect, meeting, churn): $LOADTEST_SHORT_OPTS"
     echo "REF_NODE_OPTS: $REF_NODE_OPTS"
     env | grep '^SWITCHBOARD_' | sort || true
   } >"$OUT/machine.txt"

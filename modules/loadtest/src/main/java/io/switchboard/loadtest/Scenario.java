@@ -104,6 +104,8 @@ abstract class Scenario implements Callable<Integer> {
     progress = new Progress(opt.quiet);
     try {
       pool = new Pool(urls, opt.path, loops, TimeUnit.SECONDS.toMillis(opt.connectTimeoutS));
+      report.params().put("clientTransport", pool.transport());
+      report.row("run", "client transport", pool.transport());
       completed = run();
     } catch (SetupFailed e) {
       report.problem(e.getMessage());

@@ -51,7 +51,11 @@ public final class Pool implements AutoCloseable {
           .setURI(path + "?EIO=4&transport=websocket").setConnectTimeout(connectTimeoutMs)
           .setTimeout(connectTimeoutMs));
     }
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
+    // Netty's native epoll transport where there is one (Linux): with the JDK's NIO selector, an
+    // event loop whose next timer is less than half a millisecond away polls without sleeping
+    // until it is due, and the senders' 1 ms pacing timers kept the loops doing that: 0.4 of a
+    // core at 2000 msgs/s, taken from the servers measured on the same machine.
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true)
         .setBlockedThreadCheckInterval(10_000));
     vertx.deployVerticle(Loop::new, new DeploymentOptions().setInstances(eventLoops))
         .await(30, TimeUnit.SECONDS);
@@ -64,6 +68,11 @@ public final class Pool implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The client's network transport: "native epoll" or "JDK NIO" (the fallback off Linux). */
+  public String transport() {
+    return vertx.isNativeTransportEnabled() ? "native epoll" : "JDK NIO";
   }
 
   public int loopCount() {

@@ -17,9 +17,9 @@ import java.lang.management.ManagementFactory;
  * <p>On a machine the tool shares with the servers, its CPU is taken from theirs. A fresh JVM's
  * JIT compiler is the largest part of it in a short phase: a two-second join phase at 1000
  * joins/s, on 2 cores, cost the tool more than one core with HotSpot's C2 compiler still at work,
- * against a fifth of one with the quick compiler only ({@code -XX:TieredStopAtLevel=1}, what
- * {@code scripts/loadtest.sh} runs). The report shows both figures, so a generator that crowds
- * out the servers it measures is seen.
+ * against a fifth of one with the quick compiler only ({@code -XX:TieredStopAtLevel=1}, how
+ * {@code scripts/loadtest.sh} runs the scenarios whose phases last seconds). The report shows both
+ * figures, so a generator that crowds out the servers it measures is seen.
  */
 public final class ToolCost {
   private ToolCost() {}
