@@ -112,7 +112,7 @@ final class ChurnScenario extends Scenario {
     }
     report.latency("setup", "join", "initial join", traffic.join.histogram());
     Memory before = readMemory();
-    ToolCost.Reading gcBefore = settle();
+    ToolCost.Reading toolBefore = settle();
 
     // The storm.
     AtomicIntegerArray busy = new AtomicIntegerArray(n);
@@ -153,7 +153,7 @@ final class ChurnScenario extends Scenario {
     sleepSeconds(settleS);
     pool.barrier();
     MeetingCheck.Result r = traffic.check();
-    ToolCost.Reading gcDuring = ToolCost.read().since(gcBefore);
+    ToolCost.Reading toolDuring = ToolCost.read().since(toolBefore);
     Memory after = readMemory();
     users.addAll(extra);
 
@@ -162,7 +162,7 @@ final class ChurnScenario extends Scenario {
     report.result("churn", "actionsFailed", "actions that failed", actionsFailed.sum());
     report.latency("churn", "rejoin", "rejoin after leave-meeting (leave ack to meeting-joined)", rejoin.histogram());
     report.latency("churn", "reconnect", "reconnect (drop to meeting-joined on a new connection)", reconnect.histogram());
-    toolCostRows("churn", "churn", gcDuring);
+    toolCostRows("churn", "churn", toolDuring);
     traffic.report(report, "correctness", r);
     memoryRow("server memory", "before the storm", before);
     memoryRow("server memory", "after the storm", after);

@@ -98,7 +98,7 @@ final class MeetingScenario extends Scenario {
     }
     report.latency("setup", "connectSetup", "connection setup", setup.histogram());
     Memory before = readMemory();
-    ToolCost.Reading gcBefore = settle();
+    ToolCost.Reading toolBefore = settle();
     ServerCost.Reading joinsBefore = readCost();
 
     progress.show(() -> String.format("meeting: joined %d/%d (refused %d) | join p99 %.1f ms (last s)",
@@ -124,7 +124,7 @@ final class MeetingScenario extends Scenario {
     sleepSeconds(settleS);
     pool.barrier();
     MeetingCheck.Result r = traffic.check();
-    ToolCost.Reading gcDuring = ToolCost.read().since(gcBefore);
+    ToolCost.Reading toolDuring = ToolCost.read().since(toolBefore);
     ServerCost.Reading joinsAfter = readCost();
     Memory after = readMemory();
 
@@ -134,7 +134,7 @@ final class MeetingScenario extends Scenario {
     report.result("joins", "allAnsweredSeconds", "all answered after", allS, "s");
     report.latency("joins", "join", "join (emit to meeting-joined)", traffic.join.histogram());
     report.latency("joins", "fanout", "fan-out (join emit to participant-joined)", traffic.fanout.histogram());
-    toolCostRows("joins", "joins", gcDuring);
+    toolCostRows("joins", "joins", toolDuring);
     long expectedEvents = (long) meetings * size * (size - 1) / 2;
     report.result("correctness", "participantJoinedExpected", "participant-joined expected", expectedEvents);
     traffic.report(report, "correctness", r);

@@ -93,12 +93,12 @@ final class RampScenario extends RelayBase {
         break;
       }
       // Traffic stops between steps (each ends with its drain): the tool collects there.
-      ToolCost.Reading gcBefore = settle();
+      ToolCost.Reading toolBefore = settle();
       RelayTraffic.Phase p = traffic.phase(rate, true);
       progress.show(() -> line("step", p) + " | best " + Report.fmt(steps.stream().filter(Step::pass)
           .mapToDouble(Step::rate).max().orElse(0)));
       traffic.send(pool, p, stepS, drainS, () -> p.latency.interval());
-      ToolCost.Reading gcDuring = ToolCost.read().since(gcBefore);
+      ToolCost.Reading toolDuring = ToolCost.read().since(toolBefore);
       Latency.Summary s = p.latency.summary();
       double achieved = p.sent.sum() / p.seconds();
       String why = null;
@@ -113,7 +113,7 @@ final class RampScenario extends RelayBase {
       }
       boolean pass = why == null;
       steps.add(new Step(rate, achieved, s, p.sent.sum(), p.lost(), p.errors.sum(), p.maxLagUs.get() / 1000.0,
-          gcDuring, pass, why));
+          toolDuring, pass, why));
       if (pass) {
         best = rate;
         bestPhase = p;

@@ -62,7 +62,7 @@ final class RelayScenario extends RelayBase {
     }
     measured = traffic.phase(rate, true);
     ServerCost.Reading costBefore = readCost();
-    ToolCost.Reading gcBefore = ToolCost.read();
+    ToolCost.Reading toolBefore = ToolCost.read();
     ArrayNode timeline = report.root().putArray("timeline");
     long[] last = {0, 0};
     progress.show(() -> line("measuring", measured));
@@ -83,7 +83,7 @@ final class RelayScenario extends RelayBase {
     ServerCost.Reading costAfter = readCost();
     Memory after = readMemory();
     describe(report, "relay", measured);
-    toolCostRows("relay", "relay", ToolCost.read().since(gcBefore));
+    toolCostRows("relay", "relay", ToolCost.read().since(toolBefore));
     costRows("server cost", "relay", "message", costBefore, costAfter, measured.received.sum());
     memoryRow("server memory", "before", before);
     memoryRow("server memory", "after", after);

@@ -335,7 +335,7 @@ abstract class Scenario implements Callable<Integer> {
     c.put("ms", Report.round(d.cpuMs(), 1));
     putKnown(c, "compilerMs", d.compilerCpuMs());
     c.put("cores", Report.round(d.cores(), 3));
-    String compiler = d.compilerCpuMs() < 0 ? "" : ", of which JIT compiler threads " + Report.fmt(d.compilerCpuMs()) + " ms";
+    String compiler = d.compilerCpuMs() < 0 ? "" : ", of which JIT compiling " + Report.fmt(d.compilerCpuMs()) + " ms";
     report.row(section, "tool's own CPU during the phase",
         Report.fmt(d.cpuMs()) + " ms" + compiler + " (" + Report.fmt(d.cores()) + " cores on average)");
   }

@@ -133,8 +133,10 @@ public final class Machine {
   /**
    * utime + stime of a HotSpot JVM's JIT compiler threads (C1 and C2) in clock ticks; -1 when the
    * process is gone or has no such thread (not a HotSpot JVM: a Node.js server, say). Threads that
-   * ended are not counted: HotSpot keeps its compiler threads for the life of the process unless
-   * {@code -XX:+UseDynamicNumberOfCompilerThreads} retires idle extra ones.
+   * ended are not counted: HotSpot retires idle compiler threads beyond the first of each kind
+   * ({@code UseDynamicNumberOfCompilerThreads}, on by default), and their time goes with them, so
+   * a later reading can be lower than an earlier one ({@link ServerCost} then says unknown). With
+   * {@code CICompilerCount} 2, as on 2 CPUs, a tiered JVM has one thread of each kind and none retires.
    */
   public static long compilerTicks(long pid) {
     try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {

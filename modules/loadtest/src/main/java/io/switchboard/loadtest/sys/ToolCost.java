@@ -1,5 +1,6 @@
 package io.switchboard.loadtest.sys;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 
@@ -26,20 +27,20 @@ public final class ToolCost {
 
   /**
    * Totals so far: collections and the time they took, summed over this JVM's collectors; this
-   * process's CPU and the part of it its JIT compiler threads spent, in clock ticks (-1 when
-   * unknown: not Linux); and the time of the reading.
+   * process's CPU in clock ticks (-1 when unknown: not Linux); the time its JIT compiler spent
+   * compiling in milliseconds (-1 when the JVM does not say); and the time of the reading.
    */
-  public record Reading(long count, long millis, long cpuTicks, long compilerTicks, long nanos) {
+  public record Reading(long count, long millis, long cpuTicks, long compilerMillis, long nanos) {
     /** What happened between {@code earlier} and this reading. */
     public Reading since(Reading earlier) {
       return new Reading(count - earlier.count, millis - earlier.millis, minus(cpuTicks, earlier.cpuTicks),
-          minus(compilerTicks, earlier.compilerTicks), nanos - earlier.nanos);
+          minus(compilerMillis, earlier.compilerMillis), nanos - earlier.nanos);
     }
 
     /** Both together (several phases). */
     public Reading plus(Reading other) {
       return new Reading(count + other.count, millis + other.millis, add(cpuTicks, other.cpuTicks),
-          add(compilerTicks, other.compilerTicks), nanos + other.nanos);
+          add(compilerMillis, other.compilerMillis), nanos + other.nanos);
     }
 
     /** The tool's CPU in milliseconds, or -1 when unknown. */
@@ -47,9 +48,9 @@ public final class ToolCost {
       return cpuTicks < 0 ? -1 : cpuTicks * 1000.0 / Machine.TICKS_PER_SECOND;
     }
 
-    /** Its JIT compiler threads' part in milliseconds, or -1 when unknown. */
+    /** The part of it its JIT compiler spent compiling, in milliseconds, or -1 when unknown. */
     public double compilerCpuMs() {
-      return compilerTicks < 0 ? -1 : compilerTicks * 1000.0 / Machine.TICKS_PER_SECOND;
+      return compilerMillis;
     }
 
     /** Cores the tool kept busy on average over the time covered, or -1 when unknown. */
@@ -79,11 +80,12 @@ public final class ToolCost {
       count += Math.max(0, gc.getCollectionCount());
       millis += Math.max(0, gc.getCollectionTime());
     }
-    long self = ProcessHandle.current().pid();
-    long cpu = Machine.cpuTicks(self);
-    // This is a JVM: no compiler thread (the quick compiler's only one retired while idle, say)
-    // means none is compiling, not an unknown figure.
-    long compiler = cpu < 0 ? -1 : Math.max(0, Machine.compilerTicks(self));
+    long cpu = Machine.cpuTicks(ProcessHandle.current().pid());
+    // The JVM's own total, not its compiler threads' CPU from /proc (Machine.compilerTicks): it
+    // keeps the time of compiler threads the JVM retired while idle, which /proc loses, and the
+    // quick compiler alone runs on 2 threads, one of which is retired between phases.
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long compiler = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     return new Reading(count, millis, cpu, compiler, System.nanoTime());
   }
 

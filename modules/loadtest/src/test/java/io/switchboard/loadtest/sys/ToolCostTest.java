@@ -50,7 +50,7 @@ class ToolCostTest {
 
   @Test
   void unknownCpuStaysUnknown() {
-    ToolCost.Reading known = new ToolCost.Reading(0, 0, 50, 10, 1_000_000_000L);
+    ToolCost.Reading known = new ToolCost.Reading(0, 0, 50, 100, 1_000_000_000L);
     ToolCost.Reading unknown = new ToolCost.Reading(0, 0, -1, -1, 1_000_000_000L);
     assertEquals(-1, known.since(unknown).cpuMs());
     assertEquals(-1, unknown.plus(known).compilerCpuMs());
