@@ -4,6 +4,10 @@ import io.switchboard.redis.RedisScripts.Script;
 import io.switchboard.signaling.ErrorCode;
 import io.switchboard.signaling.SignalingException;
 import io.vertx.core.Future;
+import io.netty.channel.EventLoop;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisCluster;
@@ -16,8 +20,11 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,6 +38,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * which caps the commands in flight at the pool size (8 by default) and made every relayed
  * message queue for a connection under load. A lane whose connection fails (closed, reset, no
  * reply within the deadline) is dropped and reconnects on its next command.
+ *
+ * <p>Each event loop that sends commands has a lane of its own (up to the pool size less one;
+ * past that, loops share lanes), whose connection is opened from that loop: a command, its reply
+ * and the caller's continuation all run on the caller's thread. A connection of another loop
+ * costs two hand-offs between threads per command (the client writes on the connection's loop,
+ * and completes the caller's promise back on the caller's).
  *
  * <p>A lane admits as many commands in flight as the client's queue holds ({@code capacity}); a
  * burst beyond that (thousands of sockets closing at once, each cleanup a few commands) waits in
@@ -58,13 +71,17 @@ final class RedisCommands {
   /** How the client says a connection was already closed when a command was handed to it (not sent). */
   private static final String NOT_SENT = "Connection is closed";
 
-  /** Pipelined connections per client (each is a pooled connection held for the client's life). */
-  static final int LANES = 2;
   /** Commands that may wait in one lane for room, in multiples of its capacity. */
   static final int PARKED_PER_CAPACITY = 16;
 
+  private final Vertx vertx;
   private final Redis redis;
-  private final Lane[] lanes;
+  /** At most this many lanes (each holds a pooled connection for the client's life). */
+  private final int maxLanes;
+  /** The lane of each event loop that has sent a command. */
+  private final Map<EventLoop, Lane> laneByLoop = new ConcurrentHashMap<>();
+  private final List<Lane> lanes = new CopyOnWriteArrayList<>();
+  private final AtomicInteger loopsSeen = new AtomicInteger();
   private final RedisCluster cluster;
   private final long timeoutMs;
   private final int capacity;
@@ -73,14 +90,12 @@ final class RedisCommands {
   private volatile RedisObserver observer = RedisObserver.NONE;
 
   /** {@code capacity}: commands in flight per connection, the client's {@code maxWaitingHandlers}. */
-  RedisCommands(Redis redis, boolean isCluster, long timeoutMs, int poolSize, int capacity) {
+  RedisCommands(Vertx vertx, Redis redis, boolean isCluster, long timeoutMs, int poolSize, int capacity) {
+    this.vertx = vertx;
     this.redis = redis;
     this.capacity = Math.max(1, capacity);
     // Keep one pooled connection free for what needs its own (cluster topology, script loading).
-    this.lanes = new Lane[Math.max(1, Math.min(LANES, poolSize - 1))];
-    for (int i = 0; i < lanes.length; i++) {
-      lanes[i] = new Lane();
-    }
+    this.maxLanes = Math.max(1, poolSize - 1);
     this.cluster = isCluster ? RedisCluster.create(redis) : null;
     this.timeoutMs = timeoutMs;
   }
@@ -122,9 +137,14 @@ final class RedisCommands {
    */
   private <T> Future<T> onLane(java.util.function.Function<RedisConnection, Future<T>> op, String operation,
       int commands) {
-    Lane lane = lane();
+    ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+    Lane lane = lane(context);
     AtomicReference<Future<RedisConnection>> used = new AtomicReference<>();
-    io.vertx.core.Promise<T> result = io.vertx.core.Promise.promise();
+    // Bound to the caller's context, so that the deadline (within) is a timer of the caller's own
+    // event loop. A promise without a context puts the timer, and its cancellation at every
+    // reply, on Netty's GlobalEventExecutor: two hand-offs to another thread per command, and a
+    // passed deadline failing the command on that thread.
+    Promise<T> result = context.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     lane.admission.admit(commands, deadline, refusal -> {
       if (refusal != null) {
@@ -152,20 +172,46 @@ final class RedisCommands {
     });
   }
 
-  private Lane lane() {
-    // By thread: an event loop keeps to one connection, so its commands stay in order and mostly
-    // on the connection's own thread.
-    return lanes.length == 1 ? lanes[0] : lanes[(int) Math.floorMod(Thread.currentThread().getId(), (long) lanes.length)];
+  /**
+   * The lane of the caller's event loop: one keeps to one connection, so its commands stay in
+   * order. A loop seen first gets a new lane (opened from that loop) while there are fewer than
+   * {@link #maxLanes}, else shares one.
+   */
+  private Lane lane(ContextInternal context) {
+    EventLoop loop = context.nettyEventLoop();
+    Lane lane = laneByLoop.get(loop);
+    if (lane != null) {
+      return lane;
+    }
+    return laneByLoop.computeIfAbsent(loop, l -> {
+      int n = loopsSeen.getAndIncrement();
+      if (n < maxLanes) {
+        Lane fresh = new Lane(context.unwrap());
+        lanes.add(fresh);
+        return fresh;
+      }
+      return lanes.get(n % maxLanes);
+    });
+  }
+
+  /** The loops that have a lane, and the lanes (for tests). */
+  int lanes() {
+    return lanes.size();
   }
 
   /**
-   * One long-lived connection that commands are pipelined on. Connects lazily, shares one
-   * connect among concurrent callers, and forgets a connection that failed so the next command
-   * gets a new one.
+   * One long-lived connection that commands are pipelined on. Connects lazily from its home
+   * event loop (so that the connection lives there), shares one connect among concurrent
+   * callers, and forgets a connection that failed so the next command gets a new one.
    */
   private final class Lane {
+    private final ContextInternal home;
     private final AtomicReference<Future<RedisConnection>> current = new AtomicReference<>();
     private final Admission admission = new Admission(capacity, capacity * PARKED_PER_CAPACITY, System::nanoTime);
+
+    Lane(ContextInternal home) {
+      this.home = home;
+    }
 
     Future<RedisConnection> connection() {
       while (true) {
@@ -173,7 +219,10 @@ final class RedisCommands {
         if (f != null && !f.failed()) {
           return f;
         }
-        Future<RedisConnection> fresh = redis.connect();
+        // The client opens a connection on the event loop of the context it is called from.
+        Future<RedisConnection> fresh = home.nettyEventLoop().inEventLoop()
+            ? redis.connect()
+            : home.<Void>succeededFuture().compose(v -> redis.connect());
         if (current.compareAndSet(f, fresh)) {
           return fresh;
         }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param prefix put before every key (see {@link RedisKeys}); must not contain braces
  * @param commandTimeout the deadline of every command: past it the operation fails
  *     {@code unavailable} (a frozen Redis keeps its TCP connections open, only this notices it)
- * @param poolSize connections per Redis node (two of them carry all commands, pipelined)
+ * @param poolSize connections per Redis node (one per event loop, at most this less one, carries that loop's commands, pipelined)
  * @param poolWaitQueue commands that may be in flight on one connection (or wait for one); past it they fail
  *     {@code unavailable} at once
  */

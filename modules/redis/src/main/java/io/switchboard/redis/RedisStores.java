@@ -45,7 +45,7 @@ public final class RedisStores {
   /** Like {@link #connect}, keeping the handle for readiness checks and closing. */
   public static Future<RedisStores> open(Vertx vertx, RedisConfig config) {
     Redis redis = Redis.createClient(vertx, options(config));
-    RedisCommands commands = new RedisCommands(redis, config.type() == RedisConfig.Type.CLUSTER,
+    RedisCommands commands = new RedisCommands(vertx, redis, config.type() == RedisConfig.Type.CLUSTER,
         config.commandTimeout().toMillis(), config.poolSize(), config.poolWaitQueue());
     return commands.send(Request.cmd(Command.INFO).arg("server"))
         .compose(info -> checkVersion(String.valueOf(info)))

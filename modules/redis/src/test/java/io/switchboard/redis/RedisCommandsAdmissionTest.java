@@ -45,7 +45,7 @@ class RedisCommandsAdmissionTest {
   private static RedisCommands withQueueOf16() {
     Redis redis = Redis.createClient(vertx.vertx(), new RedisOptions().setConnectionString(server.url())
         .setMaxWaitingHandlers(16).setMaxPoolSize(4));
-    return new RedisCommands(redis, false, 5_000, 4, 16);
+    return new RedisCommands(vertx.vertx(), redis, false, 5_000, 4, 16);
   }
 
   private static Future<List<Boolean>> outcomes(List<Future<?>> all) {

@@ -27,7 +27,7 @@ class RedisCommandsPipelineTest {
   static void start() {
     server = RedisServer.start();
     vertx = TestVertx.create();
-    commands = new RedisCommands(Redis.createClient(vertx.vertx(), server.url()), false, 2_000, 4,
+    commands = new RedisCommands(vertx.vertx(), Redis.createClient(vertx.vertx(), server.url()), false, 2_000, 4,
         RedisConfig.DEFAULT_POOL_WAIT_QUEUE);
   }
 

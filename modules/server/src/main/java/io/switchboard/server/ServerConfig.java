@@ -150,7 +150,7 @@ public record ServerConfig(
     s.put("SWITCHBOARD_REDIS_MASTER", new String[] {"", "the Sentinel master name (required with `sentinel`)"});
     s.put("SWITCHBOARD_REDIS_PREFIX", new String[] {"sb:", "prefix of every Redis key"});
     s.put("SWITCHBOARD_REDIS_TIMEOUT_MS", new String[] {"2000", "deadline of every Redis command; past it the request fails with `unavailable`"});
-    s.put("SWITCHBOARD_REDIS_POOL_SIZE", new String[] {"8", "Redis connections per node (per Redis node); two of them carry every command, pipelined"});
+    s.put("SWITCHBOARD_REDIS_POOL_SIZE", new String[] {"8", "Redis connections per node (per Redis node); one per event loop (at most this less one) carries that loop's commands, pipelined"});
     s.put("SWITCHBOARD_CLUSTER_HOST", new String[] {"127.0.0.1", "address this node binds and announces for Hazelcast and the event bus (in Kubernetes: the pod IP)"});
     s.put("SWITCHBOARD_CLUSTER_PORT", new String[] {"5701", "first Hazelcast port tried (nodes on one host take the next ones)"});
     s.put("SWITCHBOARD_CLUSTER_BUS_PORT", new String[] {"0", "clustered event bus port; 0: any free port. Fix it where a firewall or NetworkPolicy lists the ports between nodes (the Kubernetes manifests use 5801)"});
