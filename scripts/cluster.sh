@@ -204,7 +204,7 @@ start() {
 start_node() {
   local i="$1"
   # shellcheck disable=SC2086
-  PORT=$((FIRST_PORT + i - 1)) nohup java ${JAVA_OPTS:-} -jar "$JAR" >"$STATE/node-$i.log" 2>&1 &
+  PORT=$((FIRST_PORT + i - 1)) nohup java @deploy/jvm.options ${JAVA_OPTS:-} -jar "$JAR" >"$STATE/node-$i.log" 2>&1 &
   echo $! >"$STATE/node-$i.pid"
 }
 

@@ -27,6 +27,8 @@
 #   SB_TARGET           Maven build folder used when a jar must be built (default target)
 #   NODE_JAVA_OPTS      JVM options of the Switchboard nodes (default -Xms512m -Xmx512m -XX:+AlwaysPreTouch:
 #                       a fixed, touched heap, so that RSS minus the heap is the native memory)
+#   NODE_JVM_ARGFILE    java argument file the nodes start with, before NODE_JAVA_OPTS (default
+#                       deploy/jvm.options, as the image and scripts/run.sh; empty: none)
 #   LOADTEST_JAVA_OPTS  JVM options of the tool (default -Xms1g -Xmx1g -Xmn512m: a fixed heap and young
 #                       generation, so that after the collection the tool makes before each measured phase
 #                       its eden outlasts the phase, and its own pauses stay out of the latencies)
@@ -66,6 +68,8 @@ SB_TARGET="${SB_TARGET:-target}"
 SERVER_JAR="${SERVER_JAR:-$ROOT/modules/server/target/switchboard.jar}"
 LOADTEST_JAR="${LOADTEST_JAR:-$ROOT/modules/loadtest/target/switchboard-loadtest.jar}"
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
+NODE_JVM_ARGFILE="${NODE_JVM_ARGFILE-$ROOT/deploy/jvm.options}"
+NODE_JAVA_ARGS="${NODE_JVM_ARGFILE:+@$NODE_JVM_ARGFILE }$NODE_JAVA_OPTS"
 LOADTEST_JAVA_OPTS="${LOADTEST_JAVA_OPTS:--Xms1g -Xmx1g -Xmn512m}"
 LOADTEST_SHORT_OPTS="${LOADTEST_SHORT_OPTS--XX:TieredStopAtLevel=1}"
 REF_NODE_OPTS="${REF_NODE_OPTS:---expose-gc}"
@@ -284,7 +288,7 @@ start_stack() {
     [ "$n" = 1 ] || die "--standalone runs one node"
     port=$BASE_PORT
     # shellcheck disable=SC2086
-    env -u REDIS_URL PORT="$port" SWITCHBOARD_HOST=127.0.0.1 java $NODE_JAVA_OPTS -jar "$SERVER_JAR" \
+    env -u REDIS_URL PORT="$port" SWITCHBOARD_HOST=127.0.0.1 java $NODE_JAVA_ARGS -jar "$SERVER_JAR" \
       >"$STATE/node-1.log" 2>&1 &
     pid=$!
     STARTED+=("$pid:$(basename "$SERVER_JAR")")
@@ -302,7 +306,7 @@ start_stack() {
       # shellcheck disable=SC2086
       PORT="$port" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" SWITCHBOARD_HOST=127.0.0.1 \
         SWITCHBOARD_CLUSTER_HOST=127.0.0.1 SWITCHBOARD_CLUSTER_NAME="$cluster" \
-        java $NODE_JAVA_OPTS -jar "$SERVER_JAR" >"$STATE/node-$i.log" 2>&1 &
+        java $NODE_JAVA_ARGS -jar "$SERVER_JAR" >"$STATE/node-$i.log" 2>&1 &
       pid=$!
       STARTED+=("$pid:$(basename "$SERVER_JAR")")
     else
@@ -384,6 +388,7 @@ machine_info() {
     echo "open files per process: $(ulimit -n)"
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "server jar: $SERVER_JAR ($(date -u -r "$SERVER_JAR" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo ?))"
+    echo "NODE_JVM_ARGFILE: ${NODE_JVM_ARGFILE:-(none)}"
     echo "NODE_JAVA_OPTS: $NODE_JAVA_OPTS"
     echo "LOADTEST_JAVA_OPTS: $LOADTEST_JAVA_OPTS"
     echo "LOADTEST_SHORT_OPTS (connect, meeting, churn): $LOADTEST_SHORT_OPTS"

@@ -16,4 +16,5 @@ if needs_build; then
 fi
 
 export PORT="${PORT:-4000}"
-exec java ${JAVA_OPTS:-} -jar "$JAR" "$@"
+# deploy/jvm.options: the flags every node runs with (the JIT compiler below the event loops).
+exec java @deploy/jvm.options ${JAVA_OPTS:-} -jar "$JAR" "$@"

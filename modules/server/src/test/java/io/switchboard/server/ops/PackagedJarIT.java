@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class PackagedJarIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Where the image keeps deploy/jvm.options. */
+  private static final String IMAGE_ARGFILE = "/app/jvm.options";
   private static Path jar;
   private static String dockerfile;
 
@@ -78,6 +80,10 @@ class PackagedJarIT {
     assertEquals(List.of("-jar", inImage), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()),
         "the entrypoint runs the copied jar");
     assertTrue(entrypoint.stream().anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage=")), "the heap follows the container");
+    assertEquals("@" + IMAGE_ARGFILE, entrypoint.get(1), "the JVM reads the node's flags file first");
+    assertTrue(Pattern.compile("(?m)^COPY \\S+ deploy/jvm\\.options " + Pattern.quote(IMAGE_ARGFILE) + "$").matcher(dockerfile).find(),
+        "the image holds deploy/jvm.options at " + IMAGE_ARGFILE);
+    assertTrue(ignore().contains("!deploy/jvm.options"), "the build context lets deploy/jvm.options in");
     // Multi-stage, a JRE 17 runtime, a numeric non-root user, the ports.
     assertTrue(Pattern.compile("(?m)^FROM eclipse-temurin:17-jdk AS build$").matcher(dockerfile).find());
     assertTrue(Pattern.compile("(?m)^FROM eclipse-temurin:17-jre$").matcher(dockerfile).find());
@@ -87,8 +93,12 @@ class PackagedJarIT {
     assertTrue(expose.find());
     assertTrue(List.of(expose.group(1).trim().split("\\s+")).containsAll(List.of("4000", "5701")), expose.group(1));
     // The build context keeps build outputs out.
-    String ignore = Repo.read("deploy/docker/Dockerfile.dockerignore");
+    String ignore = ignore();
     assertTrue(ignore.contains("**/target*/") && ignore.contains("**/node_modules/"));
+  }
+
+  private static String ignore() {
+    return Repo.read("deploy/docker/Dockerfile.dockerignore");
   }
 
   @Test
@@ -105,6 +115,18 @@ class PackagedJarIT {
         assertTrue(listening.path("message").asText().contains("native epoll transport"), listening.toString());
       }
       assertTrue(listening.path("timestamp").asText().endsWith("Z"), "UTC timestamps: " + listening);
+      if (Files.isDirectory(Path.of("/proc/self/task"))) {
+        // deploy/jvm.options: the JIT compiler below the event loops, every other thread as it was.
+        Map<String, Integer> nice = threadNiceness(node.process.pid());
+        assertTrue(nice.keySet().stream().anyMatch(t -> t.contains("CompilerThre")), "a JIT compiler thread: " + nice);
+        for (Map.Entry<String, Integer> t : nice.entrySet()) {
+          if (t.getKey().contains("CompilerThre")) {
+            assertEquals(10, t.getValue(), t.getKey() + " runs below the event loops: " + nice);
+          } else if (t.getKey().startsWith("vert.x-eventloo") || t.getKey().startsWith("GC Thread") || t.getKey().equals("VM Thread")) {
+            assertEquals(0, t.getValue(), t.getKey() + " runs at the default priority: " + nice);
+          }
+        }
+      }
       assertEquals(200, Prometheus.get(port, "/health/live").statusCode());
       assertEquals(200, Prometheus.get(port, "/health/ready").statusCode());
       // A Socket.IO connection over polling: the debug line about it carries the socket's id.
@@ -191,6 +213,25 @@ class PackagedJarIT {
     return p.exitValue();
   }
 
+  /** Thread name (as /proc shows it) to nice value, for every thread of a process. */
+  private static Map<String, Integer> threadNiceness(long pid) throws IOException {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          // pid (comm) state ...: comm may hold spaces; field 19 (nice) is the 17th after it.
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(name, Integer.parseInt(rest[16]));
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // A thread that ended while we looked.
+        }
+      }
+    }
+    return out;
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -222,7 +263,10 @@ class PackagedJarIT {
       List<String> cmd = new ArrayList<>();
       cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
       List<String> flags = entrypoint();
-      cmd.addAll(flags.subList(1, flags.size() - 2));
+      for (String flag : flags.subList(1, flags.size() - 2)) {
+        // The image's copy of deploy/jvm.options is this checkout's file.
+        cmd.add(flag.equals("@" + IMAGE_ARGFILE) ? "@" + Repo.path("deploy/jvm.options").toAbsolutePath() : flag);
+      }
       // Later flags win: a small heap on a test machine (the image's flags are still parsed).
       cmd.addAll(List.of("-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
       cmd.addAll(List.of("-jar", jar.toString()));
