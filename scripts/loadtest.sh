@@ -19,7 +19,7 @@
 #   --launcher own|cluster           Switchboard only: start nodes here (default) or with scripts/cluster.sh
 #                                    (ports 4001.., its .cluster/ state; needs SERVER_JAR under modules/server/<t>/)
 #   --out DIR                        where reports, plots and logs go (default bench/results/<time>-<what>)
-#   --max-seconds S                  hard limit for the whole script (default 900; compare 3600)
+#   --max-seconds S                  hard limit for the whole script (default 900; compare 5400)
 #
 # Environment (all optional):
 #   SERVER_JAR          the Switchboard jar (default modules/server/target/switchboard.jar; built if missing)
@@ -49,7 +49,7 @@
 #                             (see COMPARE_WARMUP_SETTLED_PCT), and the reference as many as it did
 #   COMPARE_WARMUP_SETTLED_PCT  the compiler counts as settled once its threads take less than this share
 #                             of the nodes' CPU for a pass's connections and joins (default 10)
-#   COMPARE_WARMUP_MAX_PASSES at most this many warm-up passes (default 8)
+#   COMPARE_WARMUP_MAX_PASSES at most this many warm-up passes (default 16)
 #   COMPARE_MAX_CONNECTIONS   the last connect step of one node (default 19000)
 #   COMPARE_MEETING_RUNS      measured meeting runs (default 3): the summary shows the first one's plot and
 #                             numbers, and the median join p99 of all (labels <stack>-<n>n, -rep2, -rep3, ...)
@@ -109,7 +109,7 @@ case "$LAUNCHER" in own|cluster) ;; *) die "--launcher is own or cluster" ;; esa
 [[ "$BASE_PORT" =~ ^[0-9]+$ ]] || die "BASE_PORT must be a number"
 if [ "$COMMAND" = compare ]; then
   NODES="${NODES:-1 2}"
-  MAX_SECONDS="${MAX_SECONDS:-3600}"
+  MAX_SECONDS="${MAX_SECONDS:-5400}"
 else
   NODES="${NODES:-2}"
   MAX_SECONDS="${MAX_SECONDS:-900}"
@@ -463,7 +463,7 @@ compare() {
   relay_rate="${COMPARE_RELAY_RATE:-2000}"
   warm_passes="${COMPARE_WARMUP_PASSES:-3}"
   [ "$quick" = 1 ] && warm_passes="${COMPARE_WARMUP_PASSES:-1}"
-  max_passes="${COMPARE_WARMUP_MAX_PASSES:-8}"
+  max_passes="${COMPARE_WARMUP_MAX_PASSES:-16}"
   [ "$max_passes" -lt "$warm_passes" ] && max_passes="$warm_passes"
   settled_pct="${COMPARE_WARMUP_SETTLED_PCT:-10}"
   meeting_runs="${COMPARE_MEETING_RUNS:-3}"
@@ -503,7 +503,7 @@ compare() {
       # Switchboard's nodes warm up until their JIT compiler has settled: at least warm_passes
       # passes, then more while the compiler threads took COMPARE_WARMUP_SETTLED_PCT (10) % or more
       # of the nodes' CPU for the connections and joins of the pass's meeting run, at most
-      # COMPARE_WARMUP_MAX_PASSES (8). The reference then gets exactly as many passes.
+      # COMPARE_WARMUP_MAX_PASSES (16). The reference then gets exactly as many passes.
       if [ "$target" = switchboard ]; then
         w=0
         while :; do
